@@ -1,0 +1,53 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { callBackend } from '../backend/call';
+import { sessionFromGrant } from '../backend/grant-to-session';
+import { BffError } from '../errors';
+import { safeNextPath } from '../guard/safe-next';
+import { errorResponse } from '../http/error-response';
+import { csrfError } from '../request/csrf';
+import type { BffRuntime } from '../runtime';
+import { setResponseCookies } from '../session/apply';
+import { sealSession } from '../session/codec';
+import { planSessionCookies } from '../session/cookie-writes';
+import { loginErrorLocation, seeOther } from './form-redirect';
+import { readLoginForm } from './login-form';
+
+/**
+ * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.
+ * Failures keep the backend's status, message and field errors.
+ */
+export async function login(req: NextRequest, rt: BffRuntime): Promise<Response> {
+  const { config } = rt;
+  const csrf = csrfError(req, config.appUrl);
+  if (csrf) return errorResponse(csrf);
+
+  const form = await readLoginForm(req, config.loginBodyLimitBytes);
+  if (form instanceof BffError) return errorResponse(form);
+
+  const fail = (error: BffError) =>
+    form.isForm ? seeOther(loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
+
+  let result;
+  try {
+    const reply = await callBackend(config.backendUrl, rt.adapter.login(form), config.backendTimeoutMs, rt.fetch);
+    result = rt.adapter.parseLogin(reply);
+  } catch (error) {
+    return fail(error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.'));
+  }
+  if (!result.ok) return fail(result.error);
+
+  const session = sessionFromGrant(result.grant, config, rt.now());
+  if (!session) return fail(new BffError('backend_error', 'The backend answered the login without a user or refresh token.'));
+
+  const writes = planSessionCookies(
+    config.cookie,
+    await sealSession(session, rt.keyring),
+    session.refreshExpiresAt,
+    req.cookies.getAll().map((c) => c.name),
+  );
+  const res = form.isForm
+    ? new NextResponse(null, { status: 303, headers: { location: safeNextPath(form.next) } })
+    : NextResponse.json({ user: session.user });
+  setResponseCookies(res, writes);
+  return res;
+}

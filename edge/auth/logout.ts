@@ -1,0 +1,34 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { callBackend } from '../backend/call';
+import { errorResponse } from '../http/error-response';
+import { logWarn } from '../log';
+import { csrfError } from '../request/csrf';
+import type { BffRuntime } from '../runtime';
+import { setResponseCookies } from '../session/apply';
+import { planSessionCookies } from '../session/cookie-writes';
+import { readSession } from '../session/read';
+
+/** POST /api/auth/logout: revoke upstream (best effort, bounded), then clear the session whatever happened. */
+export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response> {
+  const { config } = rt;
+  const csrf = csrfError(req, config.appUrl);
+  if (csrf) return errorResponse(csrf);
+
+  const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.keyring);
+  const call = session && rt.adapter.logout(session);
+  if (call) {
+    try {
+      const reply = await callBackend(config.backendUrl, call, config.logoutTimeoutMs, rt.fetch);
+      if (reply.status >= 400) logWarn('logout_revocation_refused', { status: reply.status });
+    } catch (error) {
+      logWarn('logout_revocation_failed', { reason: (error as { code?: string }).code });
+    }
+  }
+
+  const isForm = (req.headers.get('content-type') ?? '').includes('form');
+  const res = isForm
+    ? new NextResponse(null, { status: 303, headers: { location: '/' } })
+    : NextResponse.json({ ok: true });
+  setResponseCookies(res, planSessionCookies(config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)));
+  return res;
+}

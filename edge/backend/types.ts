@@ -1,0 +1,53 @@
+import type { BffError } from '../errors';
+import type { UserSummary } from '../session/types';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** What a backend said about tokens; expiries it did not state are filled in by `expiry.ts`. */
+export interface TokenGrant {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms. */
+  accessExpiresAt?: number;
+  refreshExpiresAt?: number;
+  user?: UserSummary;
+}
+
+/** One HTTP call to the backend, described without doing it. */
+export interface BackendCall {
+  path: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A backend's answer: status and, when it was JSON, the parsed body. */
+export interface BackendReply {
+  status: number;
+  json: unknown;
+}
+
+export type LoginResult = { ok: true; grant: TokenGrant } | { ok: false; error: BffError };
+
+/**
+ * `rejected`: the refresh token is definitively dead (invalid_grant-class) → log out.
+ * `transient`: anything else (5xx, 429, malformed answer) → keep the session.
+ */
+export type RefreshReply = { ok: true; grant: TokenGrant } | { ok: false; kind: 'rejected' | 'transient'; reason: string };
+
+/**
+ * The contract of one backend family: how to ask, and how to read the answers.
+ * Adapters are pure; timeouts, retries and cookies are not their business.
+ */
+export interface BackendAdapter {
+  readonly name: string;
+  login(credentials: Credentials): BackendCall;
+  parseLogin(reply: BackendReply): LoginResult;
+  refresh(refreshToken: string): BackendCall;
+  parseRefresh(reply: BackendReply): RefreshReply;
+  /** Upstream revocation on logout, when the backend has one. */
+  logout(tokens: { accessToken: string; refreshToken: string }): BackendCall | null;
+}

@@ -1,0 +1,17 @@
+/** Every default of the BFF, in one place. The README's configuration table mirrors it. */
+export const DEFAULTS = {
+  protectedPrefixes: ['/dashboard', '/account'],
+  loginPath: '/login',
+  cookieName: 'bff_session',
+  /** Browsers cap a cookie near 4096 bytes including its name and attributes. */
+  cookieChunkSize: 3500,
+  refreshSkewSeconds: 30,
+  refreshGraceSeconds: 30,
+  refreshTimeoutMs: 5_000,
+  backendTimeoutMs: 15_000,
+  logoutTimeoutMs: 2_000,
+  loginBodyLimitBytes: 16 * 1024,
+  defaultAccessTtlSeconds: 5 * 60,
+  defaultRefreshTtlSeconds: 7 * 24 * 3600,
+  minSecretLength: 32,
+} as const;

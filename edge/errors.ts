@@ -1,0 +1,57 @@
+/**
+ * Errors are values with a stable `code`; HTTP status and wording are mapped
+ * once, in `http/error-response.ts`.
+ */
+export type BffErrorCode =
+  | 'bad_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthenticated'
+  | 'csrf_rejected'
+  | 'path_rejected'
+  | 'invalid_credentials'
+  | 'validation_failed'
+  | 'backend_rejected'
+  | 'backend_unreachable'
+  | 'backend_timeout'
+  | 'backend_error'
+  | 'refresh_unavailable'
+  | 'rate_limited'
+  | 'maintenance';
+
+export interface BffErrorOptions {
+  /** Status to answer with when the code alone does not decide it (a backend's own 4xx). */
+  status?: number;
+  /** Field errors, keyed by form field, as a login page shows them. */
+  fields?: Record<string, string[]>;
+  /** Seconds a client should wait before retrying. */
+  retryAfter?: number;
+}
+
+export class BffError extends Error {
+  readonly code: BffErrorCode;
+  readonly status?: number;
+  readonly fields?: Record<string, string[]>;
+  readonly retryAfter?: number;
+
+  constructor(code: BffErrorCode, message: string, options: BffErrorOptions = {}) {
+    super(message);
+    this.name = 'BffError';
+    this.code = code;
+    this.status = options.status;
+    this.fields = options.fields;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** Raised once, at start-up, when the environment cannot make a working configuration. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid' as const;
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Returns `raw` only when it is a same-origin path, else `fallback`. Refuses
+ * protocol-relative (`//host`, `/\host`), schemes, control characters and
+ * anything that resolves to another origin.
+ */
+export function safeNextPath(raw: string | null | undefined, fallback = '/'): string {
+  if (!raw || raw.length > 2048) return fallback;
+  // Control characters and backslashes are normalised away or into `/` by browsers.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
+  if (!raw.startsWith('/') || raw.startsWith('//')) return fallback;
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return fallback;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
+  const base = 'http://same.invalid';
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  return url.pathname + url.search + url.hash;
+}

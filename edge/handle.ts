@@ -1,0 +1,89 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { BffError } from './errors';
+import { loginLocation, redirectTo } from './guard/redirect';
+import { safeNextPath } from './guard/safe-next';
+import { errorResponse } from './http/error-response';
+import { continueRequest, hasInternalHeaders, withCookies } from './http/respond';
+import { forwardToBackend } from './proxy/forward';
+import { backendTarget } from './proxy/target';
+import { upstreamHeaders } from './proxy/upstream-headers';
+import { accessExpired, needsRefresh } from './refresh/policy';
+import { AUTH_PREFIX, classify, type RouteKind } from './request/classify';
+import { isPrefetch } from './request/prefetch';
+import { csrfError } from './request/csrf';
+import type { BffRuntime } from './runtime';
+import { openSession } from './session/codec';
+import { planSessionCookies, type CookieWrite } from './session/cookie-writes';
+import { readSessionValue } from './session/read';
+import type { Session } from './session/types';
+
+/** Where refreshing first would be waste: logging in replaces the session, logging out revokes it. */
+const NO_REFRESH = new Set([`${AUTH_PREFIX}/login`, `${AUTH_PREFIX}/logout`]);
+
+/**
+ * The middleware, as one composition: classify → session → (refresh) → route decision → response.
+ * Runtime-agnostic: Web APIs and next/server only, so it runs on the edge runtime, in Node and from proxy.ts.
+ */
+export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
+  const { config } = rt;
+  const route = classify(req.nextUrl.pathname, config);
+  const strip = hasInternalHeaders(req.headers);
+  const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
+  // No cookie: no crypto, no allocation beyond the decision itself.
+  if (!value) return anonymous(req, rt, route, []);
+
+  const present = () => req.cookies.getAll().map((c) => c.name);
+  let session = await openSession(value, rt.keyring);
+  if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()));
+
+  let writes: CookieWrite[] = [];
+  let refreshError: BffError | undefined;
+  if (needsRefresh(session, rt.now(), config.refresh.skewMs) && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
+    const outcome = await rt.refresher.refresh(session);
+    if (outcome.kind === 'rejected') {
+      return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), 'session_expired');
+    }
+    if (outcome.kind === 'refreshed') {
+      session = outcome.session;
+      writes = planSessionCookies(config.cookie, outcome.sealed, session.refreshExpiresAt, present());
+    } else {
+      refreshError = outcome.error;
+    }
+  }
+
+  switch (route) {
+    case 'login':
+      if (isPrefetch(req.headers)) return continueRequest(req, writes, strip);
+      return withCookies(redirectTo(safeNextPath(req.nextUrl.searchParams.get('next')), config.appUrl ?? req.nextUrl), writes);
+    case 'backend':
+      return proxy(req, rt, session, writes, refreshError);
+    default:
+      return continueRequest(req, writes, strip);
+  }
+}
+
+function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], reason?: string): Response {
+  if (route === 'backend') {
+    return withCookies(errorResponse(new BffError('unauthenticated', 'Sign in to use this API.')), writes);
+  }
+  if (route === 'protected') {
+    // A prefetch must not redirect (nor render a protected page): the real navigation will.
+    if (isPrefetch(req.headers)) return withCookies(new Response(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), writes);
+    const next = req.nextUrl.pathname + req.nextUrl.search;
+    return withCookies(redirectTo(loginLocation(rt.config.loginPath, next, reason), rt.config.appUrl ?? req.nextUrl), writes);
+  }
+  return continueRequest(req, writes, hasInternalHeaders(req.headers));
+}
+
+async function proxy(req: NextRequest, rt: BffRuntime, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
+  const { config } = rt;
+  const csrf = csrfError(req, config.appUrl);
+  if (csrf) return withCookies(errorResponse(csrf), writes);
+  const target = backendTarget(config.backendUrl, req.nextUrl.pathname, req.nextUrl.search);
+  if (target instanceof BffError) return withCookies(errorResponse(target), writes);
+  if (refreshError && accessExpired(session, rt.now())) return errorResponse(refreshError);
+
+  const headers = upstreamHeaders(req.headers, session.accessToken);
+  if (writes.length === 0) return NextResponse.rewrite(target, { request: { headers } });
+  return withCookies(await forwardToBackend(req, target, headers, config.backendTimeoutMs, rt.fetch), writes);
+}

@@ -1,0 +1,35 @@
+import { BffError, type BffErrorCode } from '../errors';
+import { NO_STORE } from './cache-control';
+
+const STATUS: Record<BffErrorCode, number> = {
+  bad_request: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  csrf_rejected: 403,
+  path_rejected: 400,
+  invalid_credentials: 401,
+  validation_failed: 422,
+  backend_rejected: 400,
+  backend_unreachable: 502,
+  backend_timeout: 504,
+  backend_error: 502,
+  refresh_unavailable: 503,
+  rate_limited: 429,
+  maintenance: 503,
+};
+
+export function statusOf(error: BffError): number {
+  return error.status ?? STATUS[error.code];
+}
+
+/** The one JSON error shape: `{ error: code, message, fields?, retryAfter? }`. */
+export function errorResponse(error: BffError, headers?: HeadersInit): Response {
+  const body: Record<string, unknown> = { error: error.code, message: error.message };
+  if (error.fields) body.fields = error.fields;
+  if (error.retryAfter !== undefined) body.retryAfter = error.retryAfter;
+  const res = Response.json(body, { status: statusOf(error), headers });
+  res.headers.set('cache-control', NO_STORE);
+  if (error.retryAfter !== undefined) res.headers.set('retry-after', String(error.retryAfter));
+  return res;
+}

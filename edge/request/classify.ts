@@ -1,0 +1,22 @@
+export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
+
+export const BACKEND_PREFIX = '/api/backend';
+export const AUTH_PREFIX = '/api/auth';
+
+export interface RouteTable {
+  protectedPrefixes: readonly string[];
+  loginPath: string;
+}
+
+function under(pathname: string, prefix: string): boolean {
+  return pathname === prefix || pathname.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+}
+
+/** What kind of request this is, from its path alone. */
+export function classify(pathname: string, routes: RouteTable): RouteKind {
+  if (under(pathname, BACKEND_PREFIX)) return 'backend';
+  if (under(pathname, AUTH_PREFIX)) return 'auth';
+  if (pathname === routes.loginPath) return 'login';
+  if (routes.protectedPrefixes.some((p) => under(pathname, p))) return 'protected';
+  return 'public';
+}

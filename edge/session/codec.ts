@@ -1,0 +1,59 @@
+import { EncryptJWT, jwtDecrypt } from 'jose';
+import type { SessionKeyring } from './keys';
+import type { Session } from './types';
+
+/** Claim names are short: the whole session has to fit in browser cookies. */
+interface SessionClaims {
+  v: 1;
+  at: string;
+  rt: string;
+  ax: number;
+  rx: number;
+  u: Session['user'];
+}
+
+/** Encrypts a session as a compact JWE (`dir` + `A256GCM`) that expires with the refresh token. */
+export async function sealSession(session: Session, keyring: SessionKeyring): Promise<string> {
+  const claims: SessionClaims = {
+    v: 1,
+    at: session.accessToken,
+    rt: session.refreshToken,
+    ax: session.accessExpiresAt,
+    rx: session.refreshExpiresAt,
+    u: session.user,
+  };
+  return new EncryptJWT({ ...claims })
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keyring.current.kid })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(session.refreshExpiresAt / 1000))
+    .encrypt(keyring.current.key);
+}
+
+/**
+ * Decrypts and validates a session cookie. Anything wrong (tampered, truncated,
+ * unknown key, other algorithms, expired (jose checks `exp`), wrong shape) is `null`: logged out, never a throw.
+ */
+export async function openSession(value: string, keyring: SessionKeyring): Promise<Session | null> {
+  try {
+    const { payload } = await jwtDecrypt(
+      value,
+      (header) => {
+        const key = header.kid ? keyring.byKid.get(header.kid) : undefined;
+        if (!key) throw new Error('unknown session key');
+        return key;
+      },
+      { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] },
+    );
+    return toSession(payload as Partial<SessionClaims>);
+  } catch {
+    return null;
+  }
+}
+
+function toSession(c: Partial<SessionClaims>): Session | null {
+  if (c.v !== 1 || typeof c.at !== 'string' || typeof c.rt !== 'string') return null;
+  if (typeof c.ax !== 'number' || typeof c.rx !== 'number') return null;
+  const u = c.u;
+  if (!u || typeof u !== 'object' || typeof u.id !== 'string') return null;
+  return { accessToken: c.at, refreshToken: c.rt, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
+}
