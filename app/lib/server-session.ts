@@ -9,7 +9,9 @@ import type { Session, UserSummary } from '@/edge/session/types';
  * refreshed for this very request. Pages use these and never touch a token.
  */
 async function currentSession(): Promise<Session | null> {
-  const [rt, jar] = await Promise.all([getRuntime(), cookies()]);
+  // cookies() first: it marks the render dynamic before any configuration is needed (build time has none).
+  const jar = await cookies();
+  const rt = await getRuntime();
   return readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.keyring);
 }
 
