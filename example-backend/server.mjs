@@ -50,6 +50,7 @@ const routes = {
     if (!body) return send(res, 400, { message: 'Malformed JSON.' });
     const errors = {};
     if (!body.email) errors.email = ['The email field is required.'];
+    else if (!String(body.email).includes('@')) errors.email = ['The email must be a valid email address.'];
     if (!body.password) errors.password = ['The password field is required.'];
     if (Object.keys(errors).length) return send(res, 422, { message: 'The given data was invalid.', data: errors });
     const user = users.get(String(body.email).toLowerCase());

@@ -48,7 +48,8 @@ export function loadConfig(env: Env): BffConfig {
     appUrl,
     secrets,
     cookie: {
-      name: read('SESSION_COOKIE_NAME') ?? DEFAULTS.cookieName,
+      // `__Host-` (Secure, Path=/, no Domain) stops sibling subdomains from planting a session.
+      name: read('SESSION_COOKIE_NAME') ?? (secure ? `__Host-${DEFAULTS.cookieName}` : DEFAULTS.cookieName),
       secure,
       chunkSize: DEFAULTS.cookieChunkSize,
     },

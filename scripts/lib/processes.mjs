@@ -1,0 +1,111 @@
+// Starting and stopping the real processes (example backend, next build/start), shared by
+// `npm run demo`, the integration tests and the benchmark.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+// Run next through node, not npx: killing npx would orphan the next-server child.
+export const nextBin = `${root}node_modules/next/dist/bin/next`;
+
+/** A TCP port that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a long-running child; its output is kept for diagnostics and optionally echoed. */
+export function startProcess(name, command, args, { env = {}, echo = false } = {}) {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
+  const output = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      output.push(chunk.toString());
+      if (echo) process.stdout.write(`[${name}] ${chunk}`);
+    });
+  }
+  return {
+    child,
+    name,
+    output: () => output.join(''),
+    stop: () => stopProcess(child),
+  };
+}
+
+export function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    try {
+      // The whole group: next start spawns a server child of its own.
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 3000).unref();
+  });
+}
+
+/** Runs a command to completion and returns its combined output; rejects on a non-zero exit. */
+export function run(name, command, args, { env = {}, echo = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = startProcess(name, command, args, { env, echo });
+    proc.child.on('exit', (code) => {
+      if (code === 0) resolve(proc.output());
+      else reject(new Error(`${name} exited with ${code}:\n${proc.output()}`));
+    });
+  });
+}
+
+/** Polls until `url` answers (any HTTP status), or fails after `timeoutMs`. */
+export async function waitForHttp(url, timeoutMs = 30_000, proc) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc && proc.child.exitCode !== null) throw new Error(`${proc.name} exited early:\n${proc.output()}`);
+    try {
+      await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms${proc ? `:\n${proc.output()}` : ''}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+}
+
+/** `next build`, refusing a build whose edge bundle pulls in a Node module (it only warns, then every request fails). */
+export async function buildApp({ echo = false, env = {} } = {}) {
+  const output = await run('next build', process.execPath, [nextBin, 'build'], { echo, env });
+  if (/Node\.js module is loaded|not supported in the Edge Runtime/.test(output)) {
+    throw new Error(`next build: the middleware imports a Node.js module, which fails on the edge runtime:\n${output}`);
+  }
+  return output;
+}
+
+export function startBackend(port, env = {}, echo = false) {
+  return startProcess('backend', process.execPath, ['example-backend/server.mjs'], { env: { PORT: String(port), ...env }, echo });
+}
+
+export function startApp(port, env, echo = false) {
+  return startProcess('next start', process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: { NODE_ENV: 'production', ...env },
+    echo,
+  });
+}

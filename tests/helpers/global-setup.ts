@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { buildApp, freePort, startApp, startBackend, waitForHttp } from '../../scripts/lib/processes.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SESSION_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    appUrl: string;
+    backendUrl: string;
+    sessionSecret: string;
+    chromium: string;
+  }
+}
+
+/**
+ * Builds the app once and runs it for real: the example backend and `next start`
+ * as separate processes on loopback, exactly as a user deploys them.
+ */
+export default async function setup(project: TestProject) {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  }
+  const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const appUrl = `http://127.0.0.1:${appPort}`;
+
+  if (process.env.SKIP_BUILD !== '1') await buildApp();
+  const backend = startBackend(backendPort, { TEST_HOOKS: '1' });
+  const app = startApp(appPort, { BACKEND_URL: backendUrl, SESSION_SECRET, BACKEND_TIMEOUT_MS: '3000', REFRESH_TIMEOUT_MS: '2000' });
+  try {
+    await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/`, 30_000, app)]);
+  } catch (error) {
+    await Promise.all([app.stop(), backend.stop()]);
+    throw error;
+  }
+
+  project.provide('appUrl', appUrl);
+  project.provide('backendUrl', backendUrl);
+  project.provide('sessionSecret', SESSION_SECRET);
+  project.provide('chromium', CHROMIUM);
+
+  return async () => {
+    if (/\b500\b.*Error|Error: Failed to load external module/.test(app.output())) {
+      console.error(`next start reported errors:\n${app.output()}`);
+    }
+    await Promise.all([app.stop(), backend.stop()]);
+  };
+}

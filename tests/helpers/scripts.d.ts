@@ -1,0 +1,15 @@
+declare module '*/scripts/lib/processes.mjs' {
+  import type { ChildProcess } from 'node:child_process';
+  export interface Proc {
+    child: ChildProcess;
+    name: string;
+    output(): string;
+    stop(): Promise<void>;
+  }
+  export const root: string;
+  export function freePort(): Promise<number>;
+  export function buildApp(options?: { echo?: boolean; env?: Record<string, string> }): Promise<string>;
+  export function startBackend(port: number, env?: Record<string, string>, echo?: boolean): Proc;
+  export function startApp(port: number, env: Record<string, string>, echo?: boolean): Proc;
+  export function waitForHttp(url: string, timeoutMs?: number, proc?: Proc): Promise<void>;
+}
