@@ -1,0 +1,54 @@
+import { NextRequest } from 'next/server';
+import { loadConfig } from '@/edge/config/load';
+import type { BffConfig } from '@/edge/config/types';
+import { createRuntime, type BffRuntime } from '@/edge/runtime';
+import type { Session } from '@/edge/session/types';
+
+export const SECRET = 'unit-test-secret-0123456789abcdefghijklmnop';
+
+export function testConfig(env: Record<string, string> = {}): BffConfig {
+  return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', ...env });
+}
+
+export function session(overrides: Partial<Session> = {}): Session {
+  const now = Date.now();
+  return {
+    accessToken: 'access-1',
+    refreshToken: 'refresh-1',
+    accessExpiresAt: now + 3600_000,
+    refreshExpiresAt: now + 7 * 24 * 3600_000,
+    user: { id: '1', email: 'demo@example.com', name: 'Demo' },
+    ...overrides,
+  };
+}
+
+/** A fake backend for unit tests: a fetch that records calls and answers with `reply`. */
+export function fakeFetch(reply: (url: URL, init: RequestInit) => Response | Promise<Response>) {
+  const calls: { url: URL; init: RequestInit }[] = [];
+  const fn = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input instanceof Request ? input.url : input));
+    calls.push({ url, init });
+    return reply(url, init);
+  }) as typeof fetch;
+  return { fetch: fn, calls };
+}
+
+export function envelopeGrant(token = 'access-2', refresh = 'refresh-2', ttlMs = 3600_000) {
+  return Response.json({
+    data: {
+      token,
+      token_expires_at: new Date(Date.now() + ttlMs).toISOString(),
+      refresh_token: refresh,
+      refresh_token_expires_at: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+      user: { id: 1, email: 'demo@example.com', name: 'Demo' },
+    },
+  });
+}
+
+export async function runtime(options: { env?: Record<string, string>; fetch?: typeof fetch } = {}): Promise<BffRuntime> {
+  return createRuntime({ config: testConfig(options.env), fetch: options.fetch ?? fakeFetch(() => new Response(null, { status: 599 })).fetch });
+}
+
+export function request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): NextRequest {
+  return new NextRequest(`http://localhost:3000${path}`, init);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { csrfError } from '@/edge/request/csrf';
+import { isSameOriginRequest, selfOrigin } from '@/edge/request/same-origin';
+import { request } from '../helpers/unit';
+
+const allowed = ['https://app.example'];
+
+describe('CSRF gate', () => {
+  it('Origin decides when present', () => {
+    expect(isSameOriginRequest(new Headers({ origin: 'https://app.example' }), allowed)).toBe(true);
+    expect(isSameOriginRequest(new Headers({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }), allowed)).toBe(false);
+    expect(isSameOriginRequest(new Headers({ origin: 'null' }), allowed)).toBe(false);
+  });
+
+  it('without Origin, only Sec-Fetch-Site: same-origin passes; neither header means refused', () => {
+    expect(isSameOriginRequest(new Headers({ 'sec-fetch-site': 'same-origin' }), allowed)).toBe(true);
+    expect(isSameOriginRequest(new Headers({ 'sec-fetch-site': 'same-site' }), allowed)).toBe(false);
+    expect(isSameOriginRequest(new Headers({ 'sec-fetch-site': 'cross-site' }), allowed)).toBe(false);
+    expect(isSameOriginRequest(new Headers(), allowed)).toBe(false);
+  });
+
+  it('the own origin is APP_URL when set, else the Host the browser used', () => {
+    const fallback = new URL('http://localhost:3000/');
+    expect(selfOrigin(new Headers({ host: 'shop.test' }), new URL('https://app.example/x'), fallback)).toBe('https://app.example');
+    expect(selfOrigin(new Headers({ host: 'shop.test:8080' }), undefined, fallback)).toBe('http://shop.test:8080');
+    expect(selfOrigin(new Headers({ host: 'shop.test', 'x-forwarded-proto': 'https' }), undefined, fallback)).toBe('https://shop.test');
+  });
+
+  it('safe methods are never blocked; unsafe ones from elsewhere are', () => {
+    expect(csrfError(request('/api/backend/x', { headers: { origin: 'https://evil.example' } }), undefined)).toBeUndefined();
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'https://evil.example' } }), undefined)?.code).toBe('csrf_rejected');
+      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'http://localhost:3000', host: 'localhost:3000' } }), undefined)).toBeUndefined();
+    }
+  });
+});

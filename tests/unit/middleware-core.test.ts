@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { handle } from '@/edge/handle';
+import { sealSession } from '@/edge/session/codec';
+import type { Session } from '@/edge/session/types';
+import { envelopeGrant, fakeFetch, request, runtime, session } from '../helpers/unit';
+
+async function cookieFor(rt: Awaited<ReturnType<typeof runtime>>, s: Session): Promise<string> {
+  return `${rt.config.cookie.name}=${await sealSession(s, rt.keyring)}; theme=dark`;
+}
+
+describe('middleware core (edge/handle)', () => {
+  it('a public page without a cookie passes untouched: no override, no cookie', async () => {
+    const rt = await runtime();
+    const res = await handle(request('/'), rt);
+    expect(res.headers.get('x-middleware-next')).toBe('1');
+    expect(res.headers.get('x-middleware-override-headers')).toBeNull();
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('a protected page without a session redirects to login with next', async () => {
+    const res = await handle(request('/account/settings?x=1'), await runtime());
+    expect(res.status).toBe(307);
+    expect(new URL(res.headers.get('location')!).pathname + new URL(res.headers.get('location')!).search).toBe('/login?next=%2Faccount%2Fsettings%3Fx%3D1');
+  });
+
+  it('rewrites /api/backend with the bearer and without the browser cookie or Authorization', async () => {
+    const rt = await runtime();
+    const cookie = await cookieFor(rt, session());
+    const res = await handle(request('/api/backend/notes/1?q=2', { headers: { cookie, authorization: 'Bearer forged' } }), rt);
+    expect(res.headers.get('x-middleware-rewrite')).toBe('http://backend.test/api/notes/1?q=2');
+    expect(res.headers.get('x-middleware-request-authorization')).toBe('Bearer access-1');
+    const forwarded = res.headers.get('x-middleware-override-headers')!.split(',');
+    expect(forwarded).not.toContain('cookie');
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('refreshes an expiring session: Set-Cookie for the browser and the forwarded Cookie for Server Components', async () => {
+    const backend = fakeFetch(() => envelopeGrant('access-2', 'refresh-2'));
+    const rt = await runtime({ fetch: backend.fetch });
+    const cookie = await cookieFor(rt, session({ accessExpiresAt: Date.now() + 5_000 }));
+    const res = await handle(request('/dashboard', { headers: { cookie } }), rt);
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0].url.pathname).toBe('/api/auth/refresh');
+    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_session='))!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    const newValue = setCookie.split(';')[0].split('=')[1];
+    expect(res.headers.get('x-middleware-request-cookie')).toContain(`__Host-bff_session=${newValue}`);
+    expect(res.headers.get('x-middleware-request-cookie')).toContain('theme=dark');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('a rejected refresh token logs out: cookie cleared, redirect with the reason', async () => {
+    const rt = await runtime({ fetch: fakeFetch(() => Response.json({ error: 'invalid_grant' }, { status: 400 })).fetch });
+    const cookie = await cookieFor(rt, session({ accessExpiresAt: Date.now() - 1 }));
+    const res = await handle(request('/dashboard', { headers: { cookie } }), rt);
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toContain('reason=session_expired');
+    expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-bff_session=;.*Max-Age=0/i);
+  });
+
+  it('a transient refresh failure keeps the session; an expired token makes the API answer 503', async () => {
+    const rt = await runtime({ fetch: fakeFetch(() => new Response('oops', { status: 502 })).fetch });
+    const cookie = await cookieFor(rt, session({ accessExpiresAt: Date.now() - 1 }));
+    const page = await handle(request('/dashboard', { headers: { cookie } }), rt);
+    expect(page.headers.get('x-middleware-next')).toBe('1');
+    expect(page.headers.getSetCookie()).toEqual([]);
+    const api = await handle(request('/api/backend/notes', { headers: { cookie } }), rt);
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('5');
+  });
+
+  it('a prefetch never starts a refresh', async () => {
+    const backend = fakeFetch(() => envelopeGrant());
+    const rt = await runtime({ fetch: backend.fetch });
+    const cookie = await cookieFor(rt, session({ accessExpiresAt: Date.now() + 1_000 }));
+    await handle(request('/dashboard', { headers: { cookie, 'sec-purpose': 'prefetch' } }), rt);
+    expect(backend.calls).toHaveLength(0);
+  });
+
+  it('a tampered cookie is cleared and the visitor treated as anonymous', async () => {
+    const rt = await runtime();
+    const res = await handle(request('/', { headers: { cookie: '__Host-bff_session=eyJhbGciOiJkaXIifQ..x.y.z' } }), rt);
+    expect(res.headers.get('x-middleware-next')).toBe('1');
+    expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-bff_session=;.*Max-Age=0/i);
+    expect(res.headers.get('x-middleware-request-cookie') ?? '').not.toContain('bff_session');
+  });
+
+  it('client-sent x-middleware-* headers are not forwarded', async () => {
+    const rt = await runtime();
+    const res = await handle(request('/', { headers: { 'x-middleware-subrequest': 'middleware', 'x-middleware-prefetch': '1' } }), rt);
+    const forwarded = res.headers.get('x-middleware-override-headers')!.split(',');
+    expect(forwarded.some((h) => h.startsWith('x-middleware-'))).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { safeNextPath } from '@/edge/guard/safe-next';
+
+describe('safeNextPath (open-redirect protection)', () => {
+  it.each(['/', '/dashboard', '/dashboard?tab=notes#top', '/a/b%20c', '/login?next=%2Fx'])('keeps the same-origin path %s', (path) => {
+    expect(safeNextPath(path)).toBe(path);
+  });
+
+  it.each([
+    '//evil.com',
+    '///evil.com',
+    '/\\evil.com',
+    '\\\\evil.com',
+    'https://evil.com',
+    'https:evil.com',
+    'http:/evil.com',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,x',
+    '/%2f%2fevil.com',
+    '/%5cevil.com',
+    '/\t/evil.com',
+    '/\n/evil.com',
+    '/\r\n/evil.com',
+    ' //evil.com',
+    '%2F%2Fevil.com',
+    'evil.com',
+    '',
+    '/%',
+  ])('refuses %j', (payload) => {
+    expect(safeNextPath(payload)).toBe('/');
+  });
+
+  it('uses the given fallback', () => {
+    expect(safeNextPath('//x', '/dashboard')).toBe('/dashboard');
+    expect(safeNextPath(undefined, '/dashboard')).toBe('/dashboard');
+  });
+});
