@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 
 export interface Note {
@@ -10,6 +11,7 @@ export interface Note {
 
 /** Client component: plain fetch to /api/backend; the middleware adds the bearer. */
 export function NotesPanel({ initial }: { initial: Note[] }) {
+  const router = useRouter();
   const [notes, setNotes] = useState(initial);
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
@@ -26,7 +28,7 @@ export function NotesPanel({ initial }: { initial: Note[] }) {
         body: JSON.stringify({ text }),
       });
       if (res.status === 401) {
-        window.location.assign(`/login?next=${encodeURIComponent('/dashboard')}`);
+        router.push(`/login?next=${encodeURIComponent('/dashboard')}`);
         return;
       }
       const body = (await res.json()) as { data?: Note; message?: string };

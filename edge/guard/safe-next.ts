@@ -6,7 +6,6 @@
 export function safeNextPath(raw: string | null | undefined, fallback = '/'): string {
   if (!raw || raw.length > 2048) return fallback;
   // Control characters and backslashes are normalised away or into `/` by browsers.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
   if (!raw.startsWith('/') || raw.startsWith('//')) return fallback;
   let decoded = raw;
@@ -15,7 +14,6 @@ export function safeNextPath(raw: string | null | undefined, fallback = '/'): st
   } catch {
     return fallback;
   }
-  // eslint-disable-next-line no-control-regex
   if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
   const base = 'http://same.invalid';
   let url: URL;

@@ -21,7 +21,6 @@ export function backendTarget(base: URL, pathname: string, search: string): URL 
     } catch {
       return rejected();
     }
-    // eslint-disable-next-line no-control-regex
     if (decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f\u007f]/.test(decoded)) return rejected();
   }
   const url = joinBackendPath(base, rest);
