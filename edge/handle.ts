@@ -38,7 +38,9 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
-  if (needsRefresh(session, rt.now(), config.refresh.skewMs) && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
+  // A token that fails upstream verification is treated as expired: refreshed once, else logged out.
+  const stale = needsRefresh(session, rt.now(), config.refresh.skewMs) || (rt.verifier && !(await rt.verifier.verify(session.accessToken)));
+  if (stale && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
     const outcome = await rt.refresher.refresh(session);
     if (outcome.kind === 'rejected') {
       return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), 'session_expired');

@@ -1,4 +1,5 @@
 import { adapterFor } from './backend/adapter-for';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/access-token-verifier';
 import type { BackendAdapter } from './backend/types';
 import { getConfig } from './config';
 import type { BffConfig } from './config/types';
@@ -10,6 +11,8 @@ export interface BffRuntime {
   config: BffConfig;
   keyring: SessionKeyring;
   adapter: BackendAdapter;
+  /** Present when upstream JWT verification is configured. */
+  verifier?: AccessTokenVerifier;
   refresher: Refresher;
   fetch: typeof fetch;
   now: () => number;
@@ -25,13 +28,15 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
   const config = overrides.config ?? getConfig();
   const fetchImpl = overrides.fetch ?? ((input, init) => fetch(input, init));
   const now = overrides.now ?? Date.now;
-  const adapter = adapterFor();
+  const adapter = adapterFor(config.auth);
   const keyring = await keyringFor(config.secrets);
+  const verifier = config.jwt && createAccessTokenVerifier(config.jwt);
   return {
     config,
     keyring,
     adapter,
-    refresher: createRefresher({ config, adapter, keyring, fetch: fetchImpl, now }),
+    verifier,
+    refresher: createRefresher({ config, adapter, keyring, verifier, fetch: fetchImpl, now }),
     fetch: fetchImpl,
     now,
   };

@@ -1,9 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { callBackend } from '../backend/call';
 import { sessionFromGrant } from '../backend/grant-to-session';
+import { userForGrant } from '../backend/user-summary';
 import { BffError } from '../errors';
 import { safeNextPath } from '../guard/safe-next';
 import { errorResponse } from '../http/error-response';
+import { logWarn } from '../log';
 import { csrfError } from '../request/csrf';
 import type { BffRuntime } from '../runtime';
 import { setResponseCookies } from '../session/apply';
@@ -36,8 +38,18 @@ export async function login(req: NextRequest, rt: BffRuntime): Promise<Response>
   }
   if (!result.ok) return fail(result.error);
 
-  const session = sessionFromGrant(result.grant, config, rt.now());
+  let session;
+  try {
+    const user = await userForGrant(result.grant, config, rt.fetch);
+    session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
+  } catch (error) {
+    return fail(error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.'));
+  }
   if (!session) return fail(new BffError('backend_error', 'The backend answered the login without a user or refresh token.'));
+  if (rt.verifier && !(await rt.verifier.verify(session.accessToken))) {
+    logWarn('login_token_unverified');
+    return fail(new BffError('backend_error', "The backend's access token failed verification."));
+  }
 
   const writes = planSessionCookies(
     config.cookie,

@@ -1,7 +1,12 @@
+import type { AuthConfig, PresetName } from '../config/types';
 import { envelope } from './presets/envelope';
-import type { BackendAdapter } from './types';
+import { oauth2 } from './presets/oauth2';
+import { simplejwt } from './presets/simplejwt';
+import type { AdapterFactory, BackendAdapter } from './types';
 
-/** The backend contract in use. One preset today; the table grows by one file per preset. */
-export function adapterFor(): BackendAdapter {
-  return envelope;
+/** The preset table: a new backend family is one file in presets/ and one line here. */
+const PRESETS: Record<PresetName, AdapterFactory> = { envelope, oauth2, simplejwt };
+
+export function adapterFor(auth: AuthConfig): BackendAdapter {
+  return PRESETS[auth.preset](auth);
 }

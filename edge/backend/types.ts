@@ -1,3 +1,4 @@
+import type { AuthConfig } from '../config/types';
 import type { BffError } from '../errors';
 import type { UserSummary } from '../session/types';
 
@@ -10,9 +11,12 @@ export interface Credentials {
 export interface TokenGrant {
   accessToken: string;
   refreshToken?: string;
-  /** Epoch ms. */
+  /** Epoch ms, when the backend wrote an absolute time. */
   accessExpiresAt?: number;
   refreshExpiresAt?: number;
+  /** Seconds from now, when the backend wrote `expires_in`. */
+  accessExpiresIn?: number;
+  refreshExpiresIn?: number;
   user?: UserSummary;
 }
 
@@ -51,3 +55,6 @@ export interface BackendAdapter {
   /** Upstream revocation on logout, when the backend has one. */
   logout(tokens: { accessToken: string; refreshToken: string }): BackendCall | null;
 }
+
+/** An adapter is made from the configured paths and client settings. */
+export type AdapterFactory = (auth: AuthConfig) => BackendAdapter;

@@ -14,4 +14,14 @@ export const DEFAULTS = {
   defaultAccessTtlSeconds: 5 * 60,
   defaultRefreshTtlSeconds: 7 * 24 * 3600,
   minSecretLength: 32,
+  preset: 'envelope',
 } as const;
+
+/** Each preset's endpoints as its documentation describes them; every one is overridable. */
+export const PRESET_PATHS = {
+  envelope: { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout', profile: undefined },
+  oauth2: { login: '/oauth/token', refresh: '/oauth/token', logout: undefined, profile: undefined },
+  simplejwt: { login: '/api/token/', refresh: '/api/token/refresh/', logout: '/api/token/blacklist/', profile: undefined },
+} as const;
+
+export const PRESET_USERNAME_FIELD = { envelope: 'email', oauth2: 'username', simplejwt: 'username' } as const;

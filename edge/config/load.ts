@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
-import { DEFAULTS } from './defaults';
-import type { BffConfig } from './types';
+import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -47,6 +47,8 @@ export function loadConfig(env: Env): BffConfig {
     backendUrl: backendUrl as URL,
     appUrl,
     secrets,
+    auth: readAuth(read, problems),
+    jwt: readJwt(read, problems),
     cookie: {
       // `__Host-` (Secure, Path=/, no Domain) stops sibling subdomains from planting a session.
       name: read('SESSION_COOKIE_NAME') ?? (secure ? `__Host-${DEFAULTS.cookieName}` : DEFAULTS.cookieName),
@@ -71,7 +73,47 @@ export function loadConfig(env: Env): BffConfig {
   return config;
 }
 
-function parseUrl(value: string | undefined, name: string, problems: string[], required: boolean): URL | undefined {
+const PRESETS: readonly PresetName[] = ['envelope', 'oauth2', 'simplejwt'];
+
+function readAuth(read: (name: string) => string | undefined, problems: string[]): AuthConfig {
+  const raw = read('AUTH_PRESET') ?? DEFAULTS.preset;
+  const preset = (PRESETS as readonly string[]).includes(raw) ? (raw as PresetName) : DEFAULTS.preset;
+  if (preset !== raw) problems.push(`AUTH_PRESET must be one of ${PRESETS.join(', ')}: got "${raw}".`);
+  const defaults = PRESET_PATHS[preset];
+  const path = (name: string, fallback: string | undefined) => {
+    const value = read(name);
+    if (value === 'none') return undefined;
+    if (value !== undefined && !value.startsWith('/')) problems.push(`${name} must be a path starting with "/": got "${value}".`);
+    return value ?? fallback;
+  };
+  const clientAuth = read('AUTH_CLIENT_AUTH') ?? 'basic';
+  if (clientAuth !== 'basic' && clientAuth !== 'body') problems.push(`AUTH_CLIENT_AUTH must be "basic" or "body": got "${clientAuth}".`);
+  return {
+    preset,
+    paths: {
+      login: path('AUTH_LOGIN_PATH', defaults.login) ?? defaults.login,
+      refresh: path('AUTH_REFRESH_PATH', defaults.refresh) ?? defaults.refresh,
+      logout: path('AUTH_LOGOUT_PATH', defaults.logout),
+      profile: path('AUTH_PROFILE_PATH', defaults.profile),
+    },
+    clientId: read('AUTH_CLIENT_ID'),
+    clientSecret: read('AUTH_CLIENT_SECRET'),
+    clientAuth: clientAuth === 'body' ? 'body' : 'basic',
+    scope: read('AUTH_SCOPE'),
+    usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
+  };
+}
+
+function readJwt(read: (name: string) => string | undefined, problems: string[]): JwtVerificationConfig | undefined {
+  const jwksUrl = parseUrl(read('AUTH_JWKS_URL'), 'AUTH_JWKS_URL', problems, false, false);
+  const secret = read('AUTH_JWT_SECRET');
+  if (jwksUrl && secret) problems.push('Set either AUTH_JWKS_URL or AUTH_JWT_SECRET, not both.');
+  if (!jwksUrl && !secret) return undefined;
+  return { jwksUrl, secret, issuer: read('AUTH_JWT_ISSUER'), audience: read('AUTH_JWT_AUDIENCE') };
+}
+
+/** `plain`: a base URL that paths are appended to, so no query, fragment or credentials. */
+function parseUrl(value: string | undefined, name: string, problems: string[], required: boolean, plain = true): URL | undefined {
   if (!value) {
     if (required) problems.push(`${name} is not set. Set it to your API's base URL, e.g. https://api.example.com.`);
     return undefined;
@@ -79,7 +121,7 @@ function parseUrl(value: string | undefined, name: string, problems: string[], r
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    if (url.search || url.hash || url.username || url.password) {
+    if (plain && (url.search || url.hash || url.username || url.password)) {
       problems.push(`${name} must be a plain http(s) URL without query, fragment or credentials: got "${value}".`);
     }
     return url;

@@ -14,6 +14,38 @@ export interface RefreshConfig {
   timeoutMs: number;
 }
 
+export type PresetName = 'envelope' | 'oauth2' | 'simplejwt';
+
+/** Backend endpoints, relative to BACKEND_URL; kept exactly as given (trailing slashes matter to Django). */
+export interface BackendPaths {
+  login: string;
+  refresh: string;
+  /** Revocation on logout; none means logout only clears the session. */
+  logout?: string;
+  /** Where the user summary comes from when the login answer has none. */
+  profile?: string;
+}
+
+export interface AuthConfig {
+  preset: PresetName;
+  paths: BackendPaths;
+  /** OAuth 2 client credentials (RFC 6749 §2.3.1): sent with HTTP Basic, or in the body when `clientAuth` says so. */
+  clientId?: string;
+  clientSecret?: string;
+  clientAuth: 'basic' | 'body';
+  scope?: string;
+  /** The body key the login form's "email" becomes (SimpleJWT: the user model's USERNAME_FIELD). */
+  usernameField: string;
+}
+
+/** Optional verification of upstream access tokens before their claims are trusted. */
+export interface JwtVerificationConfig {
+  jwksUrl?: URL;
+  secret?: string;
+  issuer?: string;
+  audience?: string;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
@@ -21,6 +53,9 @@ export interface BffConfig {
   appUrl?: URL;
   /** First encrypts, all decrypt. */
   secrets: string[];
+  auth: AuthConfig;
+  /** Present when AUTH_JWKS_URL or AUTH_JWT_SECRET is set. */
+  jwt?: JwtVerificationConfig;
   cookie: CookieConfig;
   refresh: RefreshConfig;
   /** Page path prefixes that need a session. */

@@ -1,3 +1,4 @@
+import type { AccessTokenVerifier } from '../backend/access-token-verifier';
 import { callBackend } from '../backend/call';
 import { sessionFromGrant } from '../backend/grant-to-session';
 import type { BackendAdapter } from '../backend/types';
@@ -26,6 +27,7 @@ export interface RefresherDeps {
   config: BffConfig;
   adapter: BackendAdapter;
   keyring: SessionKeyring;
+  verifier?: AccessTokenVerifier;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -35,7 +37,7 @@ export interface RefresherDeps {
  * concurrent requests share one backend call, and refreshed/rejected outcomes are
  * remembered for the grace window. Transient failures are not remembered.
  */
-export function createRefresher({ config, adapter, keyring, fetch: fetchImpl = fetch, now = Date.now }: RefresherDeps): Refresher {
+export function createRefresher({ config, adapter, keyring, verifier, fetch: fetchImpl = fetch, now = Date.now }: RefresherDeps): Refresher {
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
   async function redeem(session: Session): Promise<RefreshOutcome> {
@@ -48,6 +50,10 @@ export function createRefresher({ config, adapter, keyring, fetch: fetchImpl = f
       }
       const next = sessionFromGrant(parsed.grant, config, now(), session);
       if (!next) throw new BffError('backend_error', 'The refresh answer was incomplete.');
+      if (verifier && !(await verifier.verify(next.accessToken))) {
+        logWarn('refresh_rejected', { reason: 'token_verification_failed' });
+        return { kind: 'rejected' };
+      }
       return { kind: 'refreshed', session: next, sealed: await sealSession(next, keyring) };
     } catch (error) {
       const code = error instanceof BffError ? error.code : 'backend_error';

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { envelope } from '@/edge/backend/presets/envelope';
+import { envelope as envelopePreset } from '@/edge/backend/presets/envelope';
+import { testConfig } from '../helpers/unit';
+
+const envelope = envelopePreset(testConfig().auth);
 
 const grant = {
   data: {

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { handle } from '@/edge/handle';
 import { sealSession } from '@/edge/session/codec';
@@ -90,5 +91,26 @@ describe('middleware core (edge/handle)', () => {
     const res = await handle(request('/', { headers: { 'x-middleware-subrequest': 'middleware', 'x-middleware-prefetch': '1' } }), rt);
     const forwarded = res.headers.get('x-middleware-override-headers')!.split(',');
     expect(forwarded.some((h) => h.startsWith('x-middleware-'))).toBe(false);
+  });
+
+  it('with upstream JWT verification, a token that fails it is refreshed once; a refreshed token that fails too logs out', async () => {
+    const secret = 'j'.repeat(32);
+    const good = await new SignJWT({ sub: '1' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    let next = good;
+    const backend = fakeFetch(() => envelopeGrant(next, 'refresh-2'));
+    const rt = await runtime({ env: { AUTH_JWT_SECRET: secret }, fetch: backend.fetch });
+    const forged = await cookieFor(rt, session({ accessToken: 'forged.token.value' }));
+
+    const ok = await handle(request('/api/backend/notes', { headers: { cookie: forged } }), rt);
+    // One refresh, then the proxied call itself (forwarded directly because the response sets a cookie).
+    expect(backend.calls.map((c) => c.url.pathname)).toEqual(['/api/auth/refresh', '/api/notes']);
+    expect(new Headers(backend.calls[1].init.headers).get('authorization')).toBe(`Bearer ${good}`);
+    expect(ok.status).toBe(200);
+
+    next = 'still.not.valid';
+    const forged2 = await cookieFor(rt, session({ accessToken: 'forged.other', refreshToken: 'refresh-9' }));
+    const out = await handle(request('/dashboard', { headers: { cookie: forged2 } }), rt);
+    expect(out.status).toBe(307);
+    expect(out.headers.get('location')).toContain('reason=session_expired');
   });
 });

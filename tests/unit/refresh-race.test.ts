@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envelope } from '@/edge/backend/presets/envelope';
+import { adapterFor } from '@/edge/backend/adapter-for';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { SingleFlight } from '@/edge/refresh/single-flight';
 import { keyringFor } from '@/edge/session/keys';
@@ -13,7 +13,8 @@ const deferred = () => {
 
 async function refresher(reply: () => Response | Promise<Response>, now = Date.now) {
   const backend = fakeFetch(reply);
-  const r = createRefresher({ config: testConfig(), adapter: envelope, keyring: await keyringFor([SECRET]), fetch: backend.fetch, now });
+  const config = testConfig();
+  const r = createRefresher({ config, adapter: adapterFor(config.auth), keyring: await keyringFor([SECRET]), fetch: backend.fetch, now });
   return { refresher: r, calls: backend.calls };
 }
 
@@ -76,9 +77,10 @@ describe('refresh single-flight', () => {
 
   it('a backend that never answers is cut off at the refresh timeout', async () => {
     const backend = fakeFetch((_url, init) => new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason))));
+    const config = testConfig({ REFRESH_TIMEOUT_MS: '100' });
     const r = createRefresher({
-      config: testConfig({ REFRESH_TIMEOUT_MS: '100' }),
-      adapter: envelope,
+      config,
+      adapter: adapterFor(config.auth),
       keyring: await keyringFor([SECRET]),
       fetch: backend.fetch,
     });

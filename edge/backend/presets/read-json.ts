@@ -1,4 +1,14 @@
 import type { UserSummary } from '../../session/types';
+import type { BackendReply } from '../types';
+
+export function isSuccess(reply: BackendReply): boolean {
+  return reply.status >= 200 && reply.status < 300;
+}
+
+/** A non-empty string field, else undefined. */
+export function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
+}
 
 /** Small readers for untrusted backend JSON, shared by the presets. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -34,7 +44,7 @@ export function userFrom(value: unknown): UserSummary | undefined {
   if (typeof id !== 'string' && typeof id !== 'number') return undefined;
   const user: UserSummary = { id: String(id) };
   if (typeof value.email === 'string') user.email = value.email;
-  const name = value.name ?? value.username;
+  const name = value.name ?? value.username ?? value.preferred_username;
   if (typeof name === 'string') user.name = name;
   return user;
 }
