@@ -1,23 +1,54 @@
-// The bundled example backend: the "envelope" contract of the article this project grew from,
-// a small notes API behind a bearer token, and (with TEST_HOOKS=1) controls and counters for tests.
+// The bundled example backend. AUTH_MODE picks the contract it speaks: `envelope` (default; the
+// article's), `oauth2` (RFC 6749) or `simplejwt` (Django REST framework SimpleJWT). All modes share a
+// small notes API behind the bearer and, with TEST_HOOKS=1, controls and counters for the tests.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { envelopeRoutes } from './contracts/envelope.mjs';
+import { oauth2Routes } from './contracts/oauth2.mjs';
+import { simplejwtRoutes } from './contracts/simplejwt.mjs';
 import { createTokenService } from './tokens.mjs';
 
 const env = process.env;
 const port = Number(env.PORT ?? 4000);
+const mode = env.AUTH_MODE ?? 'envelope';
 const testHooks = env.TEST_HOOKS === '1';
-const tokens = createTokenService({
-  accessTtlSeconds: Number(env.ACCESS_TTL_SECONDS ?? 60),
+const defaultAccessTtl = Number(env.ACCESS_TTL_SECONDS ?? 60);
+const tokens = await createTokenService({
+  accessTtlSeconds: defaultAccessTtl,
   refreshTtlSeconds: Number(env.REFRESH_TTL_SECONDS ?? 7 * 24 * 3600),
+  alg: env.JWT_ALG,
+  secret: env.JWT_SECRET,
+  issuer: env.JWT_ISSUER,
+  audience: env.JWT_AUDIENCE,
+  refreshFormat: mode === 'simplejwt' ? 'jwt' : 'opaque',
 });
 
-const users = new Map([['demo@example.com', { id: 1, email: 'demo@example.com', name: 'Demo User', password: 'demo-password' }]]);
+const accounts = new Map([['demo@example.com', { id: 1, email: 'demo@example.com', name: 'Demo User', password: 'demo-password' }]]);
+const publicUser = ({ id, email, name }) => ({ id, email, name });
+const users = {
+  check(email, password) {
+    const account = accounts.get(String(email).trim().toLowerCase());
+    return account && account.password === password ? publicUser(account) : null;
+  },
+};
 const notes = new Map(); // userId -> [{ id, text, createdAt }]
 const stats = { loginCalls: 0, refreshCalls: 0, logoutCalls: 0 };
-const faults = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 };
-
-const publicUser = ({ id, email, name }) => ({ id, email, name });
+const faultSettings = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const faults = {
+  /** Counts a refresh call and plays any configured fault; true when it already answered. */
+  async refresh(res) {
+    stats.refreshCalls++;
+    if (faultSettings.refreshDelayMs) await sleep(faultSettings.refreshDelayMs);
+    if (faultSettings.refreshFailures > 0) {
+      faultSettings.refreshFailures--;
+      res.writeHead(faultSettings.refreshStatus, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>Service Unavailable</h1></body></html>');
+      return true;
+    }
+    return false;
+  },
+};
 
 function send(res, status, body, headers = {}) {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -41,54 +72,16 @@ async function readJson(req) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const readForm = async (req) => new URLSearchParams((await readBody(req)).toString('utf8'));
 
-const routes = {
-  async 'POST /auth/login'(req, res) {
-    stats.loginCalls++;
-    const body = await readJson(req);
-    if (!body) return send(res, 400, { message: 'Malformed JSON.' });
-    const errors = {};
-    if (!body.email) errors.email = ['The email field is required.'];
-    else if (!String(body.email).includes('@')) errors.email = ['The email must be a valid email address.'];
-    if (!body.password) errors.password = ['The password field is required.'];
-    if (Object.keys(errors).length) return send(res, 422, { message: 'The given data was invalid.', data: errors });
-    const user = users.get(String(body.email).toLowerCase());
-    if (!user || user.password !== body.password) return send(res, 401, { message: 'These credentials do not match our records.' });
-    send(res, 200, { data: await tokens.login(publicUser(user)) });
-  },
+const helpers = { tokens, users, stats, faults, send, readJson, readForm, env };
+const contract = { envelope: envelopeRoutes, oauth2: oauth2Routes, simplejwt: simplejwtRoutes }[mode];
+if (!contract) throw new Error(`AUTH_MODE must be envelope, oauth2 or simplejwt: got ${mode}`);
 
-  async 'POST /auth/refresh'(req, res) {
-    stats.refreshCalls++;
-    const body = await readJson(req);
-    if (faults.refreshDelayMs) await sleep(faults.refreshDelayMs);
-    if (faults.refreshFailures > 0) {
-      faults.refreshFailures--;
-      return send(res, faults.refreshStatus, { message: 'Temporarily unavailable.' });
-    }
-    if (!body?.refresh_token) return send(res, 400, { message: 'refresh_token is required.', error: 'invalid_request' });
-    const result = await tokens.rotate(body.refresh_token);
-    if (!result.ok) return send(res, 401, { message: `Refresh token rejected (${result.reason}).`, error: 'invalid_grant' });
-    send(res, 200, { data: result.grant });
-  },
-
-  async 'GET /auth/profile'(req, res, auth) {
-    send(res, 200, { data: { user: auth.user } });
-  },
-
-  async 'POST /auth/logout'(req, res) {
-    stats.logoutCalls++;
-    const body = await readJson(req);
-    const auth = await tokens.verify(req.headers.authorization);
-    if (auth) tokens.revokeFamily(auth.familyId);
-    if (body?.refresh_token) tokens.revokeByRefreshToken(body.refresh_token);
-    send(res, 200, { message: 'Logged out.' });
-  },
-
+const resources = {
   async 'GET /notes'(req, res, auth) {
     send(res, 200, { data: notes.get(auth.user.id) ?? [] });
   },
-
   async 'POST /notes'(req, res, auth) {
     const body = await readJson(req);
     const text = typeof body?.text === 'string' ? body.text.trim() : '';
@@ -99,29 +92,34 @@ const routes = {
   },
 };
 
-const PUBLIC = new Set(['POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout']);
+const openRoutes = {
+  ...contract(helpers),
+  async 'GET /.well-known/jwks.json'(req, res) {
+    send(res, 200, tokens.jwks);
+  },
+};
 
 const testRoutes = {
   async 'GET /__test/stats'(req, res) {
-    send(res, 200, { ...stats, ...faults, accessTtlSeconds: tokens.settings.accessTtlSeconds });
+    send(res, 200, { ...stats, ...faultSettings, accessTtlSeconds: tokens.settings.accessTtlSeconds });
   },
   async 'POST /__test/reset'(req, res) {
     Object.assign(stats, { loginCalls: 0, refreshCalls: 0, logoutCalls: 0 });
-    Object.assign(faults, { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 });
-    tokens.settings.accessTtlSeconds = Number(env.ACCESS_TTL_SECONDS ?? 60);
+    Object.assign(faultSettings, { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 });
+    tokens.settings.accessTtlSeconds = defaultAccessTtl;
     send(res, 200, { ok: true });
   },
   async 'POST /__test/config'(req, res) {
     const body = (await readJson(req)) ?? {};
     if (body.accessTtlSeconds !== undefined) tokens.settings.accessTtlSeconds = body.accessTtlSeconds;
-    for (const key of Object.keys(faults)) if (body[key] !== undefined) faults[key] = body[key];
+    for (const key of Object.keys(faultSettings)) if (body[key] !== undefined) faultSettings[key] = body[key];
     send(res, 200, { ok: true });
   },
   async 'POST /__test/users'(req, res) {
     const body = (await readJson(req)) ?? {};
-    const user = { id: users.size + 1, email: body.email, name: body.name ?? body.email, password: body.password };
-    users.set(body.email, user);
-    send(res, 201, { data: publicUser(user) });
+    const account = { id: accounts.size + 1, email: body.email, name: body.name ?? body.email, password: body.password };
+    accounts.set(body.email, account);
+    send(res, 201, { data: publicUser(account) });
   },
 };
 
@@ -137,12 +135,11 @@ const server = createServer(async (req, res) => {
     const key = `${req.method} ${pathname}`;
     if (testHooks && testRoutes[key]) return await testRoutes[key](req, res);
     if (testHooks && pathname.startsWith('/echo')) return await echo(req, res);
-    const route = routes[key];
-    if (!route) return send(res, 404, { message: 'Not found.' });
-    if (PUBLIC.has(key)) return await route(req, res);
     const auth = await tokens.verify(req.headers.authorization);
+    if (openRoutes[key]) return await openRoutes[key](req, res, auth);
+    if (!resources[key]) return send(res, 404, { message: 'Not found.' });
     if (!auth) return send(res, 401, { message: 'Unauthenticated.' }, { 'www-authenticate': 'Bearer' });
-    await route(req, res, auth);
+    await resources[key](req, res, auth);
   } catch (error) {
     console.error('example-backend error:', error?.message);
     if (!res.headersSent) send(res, 500, { message: 'Server error.' });
@@ -150,5 +147,5 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(port, '127.0.0.1', () => {
-  console.log(`example backend listening on http://127.0.0.1:${port} (access tokens live ${tokens.settings.accessTtlSeconds} s)`);
+  console.log(`example backend (${mode}) listening on http://127.0.0.1:${port}; access tokens live ${tokens.settings.accessTtlSeconds} s`);
 });

@@ -1,44 +1,56 @@
-// Token issuing for the example backend: HS256 access tokens and rotating,
-// single-use refresh tokens grouped in families (reuse of a spent one revokes the family).
+// Token issuing for the example backend: signed JWT access tokens (HS256, or ES256 with a JWKS)
+// and rotating, single-use refresh tokens grouped in families: reuse of a spent one revokes the family.
 import { randomBytes } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 
-export function createTokenService({ accessTtlSeconds, refreshTtlSeconds }) {
-  const key = randomBytes(32);
+export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, alg = 'HS256', secret, issuer, audience, refreshFormat = 'opaque' }) {
+  let signKey;
+  let verifyKey;
+  let jwks = { keys: [] };
+  if (alg === 'ES256') {
+    const pair = await generateKeyPair('ES256');
+    signKey = pair.privateKey;
+    verifyKey = pair.publicKey;
+    jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'example-1', alg: 'ES256', use: 'sig' }] };
+  } else {
+    signKey = verifyKey = secret ? new TextEncoder().encode(secret) : randomBytes(32);
+  }
   const families = new Map(); // familyId -> { user, revoked }
   const refreshTokens = new Map(); // token -> { familyId, used, expiresAt }
   const settings = { accessTtlSeconds, refreshTtlSeconds };
 
-  async function issue(familyId, user) {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + settings.accessTtlSeconds;
-    const token = await new SignJWT({ email: user.email, fam: familyId })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(String(user.id))
-      .setIssuedAt(now)
+  const sign = (claims, exp) => {
+    let jwt = new SignJWT(claims)
+      .setProtectedHeader(alg === 'ES256' ? { alg, kid: 'example-1' } : { alg })
+      .setIssuedAt()
       .setExpirationTime(exp)
-      .setJti(randomBytes(8).toString('hex'))
-      .sign(key);
-    const refresh = randomBytes(32).toString('base64url');
-    const refreshExp = Date.now() + settings.refreshTtlSeconds * 1000;
-    refreshTokens.set(refresh, { familyId, used: false, expiresAt: refreshExp });
-    return {
-      token,
-      token_expires_at: new Date(exp * 1000).toISOString(),
-      refresh_token: refresh,
-      refresh_token_expires_at: new Date(refreshExp).toISOString(),
-      user,
-    };
+      .setJti(randomBytes(8).toString('hex'));
+    if (issuer) jwt = jwt.setIssuer(issuer);
+    if (audience) jwt = jwt.setAudience(audience);
+    return jwt.sign(signKey);
+  };
+
+  async function issue(familyId, user) {
+    const accessExp = Math.floor(Date.now() / 1000) + settings.accessTtlSeconds;
+    const accessToken = await sign({ sub: String(user.id), user_id: user.id, email: user.email, fam: familyId, token_type: 'access' }, accessExp);
+    const refreshExpMs = Date.now() + settings.refreshTtlSeconds * 1000;
+    const refreshToken =
+      refreshFormat === 'jwt'
+        ? await sign({ user_id: user.id, token_type: 'refresh' }, Math.floor(refreshExpMs / 1000))
+        : randomBytes(32).toString('base64url');
+    refreshTokens.set(refreshToken, { familyId, used: false, expiresAt: refreshExpMs });
+    return { accessToken, accessExp, refreshToken, refreshExpMs, user };
   }
 
   return {
     settings,
+    jwks,
     login(user) {
       const familyId = randomBytes(8).toString('hex');
       families.set(familyId, { user, revoked: false });
       return issue(familyId, user);
     },
-    /** { ok, grant } or { ok: false, reason } */
+    /** { ok: true, grant } or { ok: false, reason } */
     async rotate(refreshToken) {
       const record = refreshTokens.get(refreshToken);
       if (!record || record.expiresAt < Date.now()) return { ok: false, reason: 'unknown' };
@@ -66,9 +78,9 @@ export function createTokenService({ accessTtlSeconds, refreshTtlSeconds }) {
       const match = /^Bearer (.+)$/.exec(authorization ?? '');
       if (!match) return null;
       try {
-        const { payload } = await jwtVerify(match[1], key, { algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(match[1], verifyKey, { algorithms: [alg] });
         const family = families.get(payload.fam);
-        if (!family || family.revoked) return null;
+        if (payload.token_type !== 'access' || !family || family.revoked) return null;
         return { user: family.user, familyId: payload.fam };
       } catch {
         return null;

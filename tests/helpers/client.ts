@@ -32,57 +32,68 @@ export class CookieJar {
 export const appUrl = () => inject('appUrl');
 export const backendUrl = () => inject('backendUrl');
 
-/** The app's own origin, as a browser sends it on same-origin unsafe requests. */
-export const sameOrigin = () => ({ origin: appUrl() });
-
-/** A request to the running app; never follows redirects, so tests see them. */
-export async function app(path: string, init: RequestInit & { jar?: CookieJar } = {}): Promise<Response> {
-  const { jar, headers, ...rest } = init;
-  const h = new Headers(headers);
-  if (jar && jar.cookies.size && !h.has('cookie')) h.set('cookie', jar.header());
-  const res = await fetch(appUrl() + path, { redirect: 'manual', ...rest, headers: h });
-  jar?.store(res);
-  return res;
-}
-
-/** A test user of its own, so tests never share a refresh-token family. */
-export async function newUser(): Promise<{ email: string; password: string }> {
-  const user = { email: `u-${randomUUID()}@example.com`, password: 'test-password' };
-  await backend.post('/__test/users', user);
-  return user;
-}
-
-export async function login(jar: CookieJar, user?: { email: string; password: string }): Promise<Response> {
-  const creds = user ?? (await newUser());
-  const res = await app('/api/auth/login', {
-    method: 'POST',
-    jar,
-    headers: { 'content-type': 'application/json', ...sameOrigin() },
-    body: JSON.stringify(creds),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return res;
-}
-
 export interface BackendStats {
   loginCalls: number;
   refreshCalls: number;
   logoutCalls: number;
 }
 
-/** The example backend's test hooks. */
-export const backend = {
-  async post(path: string, body: unknown = {}): Promise<unknown> {
-    const res = await fetch(backendUrl() + path, { method: 'POST', body: JSON.stringify(body) });
-    return res.json();
-  },
-  reset: () => backend.post('/__test/reset'),
-  configure: (settings: { accessTtlSeconds?: number; refreshDelayMs?: number; refreshFailures?: number; refreshStatus?: number }) =>
-    backend.post('/__test/config', settings),
-  async stats(): Promise<BackendStats> {
-    return (await fetch(`${backendUrl()}/__test/stats`)).json() as Promise<BackendStats>;
-  },
-};
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** Test clients for one running app + backend pair (the shared one, or a preset's own). */
+export function clientFor(urls: { app: () => string; backend: () => string }) {
+  const sameOrigin = () => ({ origin: urls.app() });
+
+  /** A request to the running app; never follows redirects, so tests see them. */
+  async function app(path: string, init: RequestInit & { jar?: CookieJar } = {}): Promise<Response> {
+    const { jar, headers, ...rest } = init;
+    const h = new Headers(headers);
+    if (jar && jar.cookies.size && !h.has('cookie')) h.set('cookie', jar.header());
+    const res = await fetch(urls.app() + path, { redirect: 'manual', ...rest, headers: h });
+    jar?.store(res);
+    return res;
+  }
+
+  /** The example backend's test hooks. */
+  const backend = {
+    async post(path: string, body: unknown = {}): Promise<unknown> {
+      const res = await fetch(urls.backend() + path, { method: 'POST', body: JSON.stringify(body) });
+      return res.json();
+    },
+    reset: () => backend.post('/__test/reset'),
+    configure: (settings: { accessTtlSeconds?: number; refreshDelayMs?: number; refreshFailures?: number; refreshStatus?: number }) =>
+      backend.post('/__test/config', settings),
+    async stats(): Promise<BackendStats> {
+      return (await fetch(`${urls.backend()}/__test/stats`)).json() as Promise<BackendStats>;
+    },
+  };
+
+  /** A test user of its own, so tests never share a refresh-token family. */
+  async function newUser(): Promise<Credentials> {
+    const user = { email: `u-${randomUUID()}@example.com`, password: 'test-password' };
+    await backend.post('/__test/users', user);
+    return user;
+  }
+
+  async function login(jar: CookieJar, user?: Credentials): Promise<Response> {
+    const creds = user ?? (await newUser());
+    const res = await app('/api/auth/login', {
+      method: 'POST',
+      jar,
+      headers: { 'content-type': 'application/json', ...sameOrigin() },
+      body: JSON.stringify(creds),
+    });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    return res;
+  }
+
+  return { app, backend, newUser, login, sameOrigin };
+}
+
+export const { app, backend, newUser, login, sameOrigin } = clientFor({ app: appUrl, backend: backendUrl });
 
 export function sessionCookieName(jar: CookieJar): string | undefined {
   return [...jar.cookies.keys()].find((k) => k.replace(/^__Host-/, '').startsWith('bff_session'));
