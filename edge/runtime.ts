@@ -5,6 +5,7 @@ import { getConfig } from './config';
 import type { BffConfig } from './config/types';
 import { createRefresher, type Refresher } from './refresh/refresher';
 import { keyringFor, type SessionKeyring } from './session/keys';
+import { upstashStore } from './store/upstash';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
 export interface BffRuntime {
@@ -36,7 +37,7 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
     keyring,
     adapter,
     verifier,
-    refresher: createRefresher({ config, adapter, keyring, verifier, fetch: fetchImpl, now }),
+    refresher: createRefresher({ config, adapter, keyring, verifier, store: config.store && upstashStore(config.store), fetch: fetchImpl, now }),
     fetch: fetchImpl,
     now,
   };

@@ -37,9 +37,13 @@ const faultSettings = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 50
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const faults = {
   /** Counts a refresh call and plays any configured fault; true when it already answered. */
-  async refresh(res) {
+  async refresh(req, res) {
     stats.refreshCalls++;
-    if (faultSettings.refreshDelayMs) await sleep(faultSettings.refreshDelayMs);
+    if (faultSettings.refreshDelayMs) {
+      await sleep(faultSettings.refreshDelayMs);
+      // A slow backend whose client gave up never processes the request (nothing rotates).
+      if (req.socket.destroyed || res.closed) return true;
+    }
     if (faultSettings.refreshFailures > 0) {
       faultSettings.refreshFailures--;
       res.writeHead(faultSettings.refreshStatus, { 'content-type': 'text/html' });

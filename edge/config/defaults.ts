@@ -15,6 +15,8 @@ export const DEFAULTS = {
   defaultRefreshTtlSeconds: 7 * 24 * 3600,
   minSecretLength: 32,
   preset: 'envelope',
+  storeTimeoutMs: 1_000,
+  refreshPollMs: 50,
 } as const;
 
 /** Each preset's endpoints as its documentation describes them; every one is overridable. */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults';
-import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName } from './types';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName, StoreConfig } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,6 +49,7 @@ export function loadConfig(env: Env): BffConfig {
     secrets,
     auth: readAuth(read, problems),
     jwt: readJwt(read, problems),
+    store: readStore(read, problems),
     cookie: {
       // `__Host-` (Secure, Path=/, no Domain) stops sibling subdomains from planting a session.
       name: read('SESSION_COOKIE_NAME') ?? (secure ? `__Host-${DEFAULTS.cookieName}` : DEFAULTS.cookieName),
@@ -102,6 +103,18 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     scope: read('AUTH_SCOPE'),
     usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
   };
+}
+
+function readStore(read: (name: string) => string | undefined, problems: string[]): StoreConfig | undefined {
+  const url = parseUrl(read('UPSTASH_REDIS_REST_URL'), 'UPSTASH_REDIS_REST_URL', problems, false);
+  const token = read('UPSTASH_REDIS_REST_TOKEN');
+  if (!url && !token) return undefined;
+  if (!url || !token) {
+    problems.push('Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither.');
+    return undefined;
+  }
+  const timeoutMs = parseInteger(read('STORE_TIMEOUT_MS'), 'STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs, 50, problems);
+  return { url: url.toString().replace(/\/$/, ''), token, timeoutMs };
 }
 
 function readJwt(read: (name: string) => string | undefined, problems: string[]): JwtVerificationConfig | undefined {

@@ -46,6 +46,14 @@ export interface JwtVerificationConfig {
   audience?: string;
 }
 
+/** Upstash Redis (REST), used for cross-instance refresh coordination and rate limiting when set. */
+export interface StoreConfig {
+  url: string;
+  token: string;
+  /** Deadline of one store call; past it the caller degrades (see refresh/ and ratelimit/). */
+  timeoutMs: number;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
@@ -56,6 +64,7 @@ export interface BffConfig {
   auth: AuthConfig;
   /** Present when AUTH_JWKS_URL or AUTH_JWT_SECRET is set. */
   jwt?: JwtVerificationConfig;
+  store?: StoreConfig;
   cookie: CookieConfig;
   refresh: RefreshConfig;
   /** Page path prefixes that need a session. */

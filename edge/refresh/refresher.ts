@@ -2,12 +2,15 @@ import type { AccessTokenVerifier } from '../backend/access-token-verifier';
 import { callBackend } from '../backend/call';
 import { sessionFromGrant } from '../backend/grant-to-session';
 import type { BackendAdapter } from '../backend/types';
+import { DEFAULTS } from '../config/defaults';
 import type { BffConfig } from '../config/types';
 import { BffError } from '../errors';
 import { logWarn } from '../log';
 import { sealSession } from '../session/codec';
 import type { SessionKeyring } from '../session/keys';
 import type { Session } from '../session/types';
+import type { KvStore } from '../store/types';
+import { coordinatedRefresh } from './cross-instance';
 import { refreshKey } from './refresh-key';
 import { SingleFlight } from './single-flight';
 
@@ -28,6 +31,8 @@ export interface RefresherDeps {
   adapter: BackendAdapter;
   keyring: SessionKeyring;
   verifier?: AccessTokenVerifier;
+  /** When set, refreshes are coordinated across instances through it. */
+  store?: KvStore;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -37,7 +42,7 @@ export interface RefresherDeps {
  * concurrent requests share one backend call, and refreshed/rejected outcomes are
  * remembered for the grace window. Transient failures are not remembered.
  */
-export function createRefresher({ config, adapter, keyring, verifier, fetch: fetchImpl = fetch, now = Date.now }: RefresherDeps): Refresher {
+export function createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl = fetch, now = Date.now }: RefresherDeps): Refresher {
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
   async function redeem(session: Session): Promise<RefreshOutcome> {
@@ -62,9 +67,22 @@ export function createRefresher({ config, adapter, keyring, verifier, fetch: fet
     }
   }
 
+  const coordination = store && {
+    store,
+    keyring,
+    instanceId: crypto.randomUUID(),
+    lockTtlMs: config.refresh.timeoutMs + 2_000,
+    graceMs: config.refresh.graceMs,
+    waitMs: config.refresh.timeoutMs + 1_000,
+    pollMs: DEFAULTS.refreshPollMs,
+    now,
+    unavailable,
+  };
+
   return {
     async refresh(session) {
-      return flight.run(await refreshKey(session.refreshToken), () => redeem(session));
+      const key = await refreshKey(session.refreshToken);
+      return flight.run(key, () => (coordination ? coordinatedRefresh(key, () => redeem(session), coordination) : redeem(session)));
     },
   };
 }

@@ -27,7 +27,7 @@ export function envelopeRoutes({ tokens, users, stats, faults, send, readJson })
 
     async 'POST /auth/refresh'(req, res) {
       const body = await readJson(req);
-      if (await faults.refresh(res)) return;
+      if (await faults.refresh(req, res)) return;
       if (!body?.refresh_token) return send(res, 400, { message: 'refresh_token is required.', error: 'invalid_request' });
       const result = await tokens.rotate(body.refresh_token);
       if (!result.ok) return send(res, 401, { message: `Refresh token rejected (${result.reason}).`, error: 'invalid_grant' });

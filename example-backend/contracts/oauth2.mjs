@@ -27,7 +27,7 @@ export function oauth2Routes({ tokens, users, stats, faults, send, readForm, env
         return send(res, 200, tokenBody(await tokens.login(user)), { 'cache-control': 'no-store' });
       }
       if (grantType === 'refresh_token') {
-        if (await faults.refresh(res)) return;
+        if (await faults.refresh(req, res)) return;
         const result = await tokens.rotate(form.get('refresh_token') ?? '');
         if (!result.ok) return send(res, 400, { error: 'invalid_grant', error_description: `Refresh token ${result.reason}.` });
         return send(res, 200, tokenBody(result.grant), { 'cache-control': 'no-store' });

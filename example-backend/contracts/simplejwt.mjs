@@ -18,7 +18,7 @@ export function simplejwtRoutes({ tokens, users, stats, faults, send, readJson }
 
     async 'POST /api/token/refresh/'(req, res) {
       const body = (await readJson(req)) ?? {};
-      if (await faults.refresh(res)) return;
+      if (await faults.refresh(req, res)) return;
       if (!body.refresh) return send(res, 400, { refresh: ['This field is required.'] });
       const result = await tokens.rotate(body.refresh);
       if (!result.ok) return send(res, 401, { detail: result.reason === 'unknown' ? 'Token is invalid or expired' : 'Token is blacklisted', code: 'token_not_valid' });

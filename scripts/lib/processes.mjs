@@ -109,3 +109,13 @@ export function startApp(port, env, echo = false) {
     echo,
   });
 }
+
+/** A throwaway redis-server (Debian's), no persistence, loopback only. */
+export function startRedis(port) {
+  return startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+}
+
+/** The Upstash REST protocol in front of that Redis (tests/fixtures/upstash-rest-redis.mjs). */
+export function startUpstashFixture(port, redisPort, token) {
+  return startProcess('upstash-rest', process.execPath, ['tests/fixtures/upstash-rest-redis.mjs', String(port), String(redisPort), token]);
+}

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { buildApp, freePort, startApp, startBackend, waitForHttp } from '../../scripts/lib/processes.mjs';
+import { buildApp, freePort, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../../scripts/lib/processes.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SESSION_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
+export const UPSTASH_TOKEN = 'fixture-token';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,8 @@ declare module 'vitest' {
     backendUrl: string;
     sessionSecret: string;
     chromium: string;
+    /** The Upstash REST fixture in front of a real redis-server, shared by the tests that need a store. */
+    upstashUrl: string;
   }
 }
 
@@ -22,17 +25,27 @@ export default async function setup(project: TestProject) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
-  const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
+  if (!existsSync('/usr/bin/redis-server')) {
+    throw new Error('redis-server not found: install it with `sudo apt-get install -y redis-server`.');
+  }
+  const [backendPort, appPort, redisPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const upstashUrl = `http://127.0.0.1:${upstashPort}`;
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const appUrl = `http://127.0.0.1:${appPort}`;
 
   if (process.env.SKIP_BUILD !== '1') await buildApp();
+  const redis = startRedis(redisPort);
+  const upstash = startUpstashFixture(upstashPort, redisPort, UPSTASH_TOKEN);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1' });
   const app = startApp(appPort, { BACKEND_URL: backendUrl, SESSION_SECRET, BACKEND_TIMEOUT_MS: '3000', REFRESH_TIMEOUT_MS: '2000' });
   try {
-    await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/`, 30_000, app)]);
+    await Promise.all([
+      waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend),
+      waitForHttp(`${appUrl}/`, 30_000, app),
+      waitForHttp(upstashUrl, 15_000, upstash),
+    ]);
   } catch (error) {
-    await Promise.all([app.stop(), backend.stop()]);
+    await Promise.all([app, backend, upstash, redis].map((p) => p.stop()));
     throw error;
   }
 
@@ -40,11 +53,12 @@ export default async function setup(project: TestProject) {
   project.provide('backendUrl', backendUrl);
   project.provide('sessionSecret', SESSION_SECRET);
   project.provide('chromium', CHROMIUM);
+  project.provide('upstashUrl', upstashUrl);
 
   return async () => {
     if (/\b500\b.*Error|Error: Failed to load external module/.test(app.output())) {
       console.error(`next start reported errors:\n${app.output()}`);
     }
-    await Promise.all([app.stop(), backend.stop()]);
+    await Promise.all([app, backend, upstash, redis].map((p) => p.stop()));
   };
 }

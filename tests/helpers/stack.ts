@@ -1,30 +1,42 @@
-import { freePort, startApp, startBackend, waitForHttp } from '../../scripts/lib/processes.mjs';
-import { SESSION_SECRET } from './global-setup';
+import { inject } from 'vitest';
+import { freePort, startApp, startBackend, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { SESSION_SECRET, UPSTASH_TOKEN } from './global-setup';
 
 export interface Stack {
+  /** One URL per `next start` instance. */
+  appUrls: string[];
   appUrl: string;
   backendUrl: string;
+  apps: Proc[];
   stop(): Promise<void>;
 }
 
+/** The environment that points an instance at the shared Upstash REST fixture (real redis-server). */
+export const upstashEnv = () => ({ UPSTASH_REDIS_REST_URL: inject('upstashUrl'), UPSTASH_REDIS_REST_TOKEN: UPSTASH_TOKEN });
+
 /**
- * Starts one more example backend and `next start` of the already-built app with its own
- * environment: configuration is read at run time, so every preset runs from the same build.
+ * Starts one more example backend and `instances` × `next start` of the already-built app with their
+ * own environment: configuration is read at run time, so every variant runs from the same build.
  */
-export async function startStack(backendEnv: Record<string, string>, appEnv: (backendUrl: string) => Record<string, string>): Promise<Stack> {
-  const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
+export async function startStack(
+  backendEnv: Record<string, string>,
+  appEnv: (backendUrl: string) => Record<string, string>,
+  instances = 1,
+): Promise<Stack> {
+  const backendPort = await freePort();
+  const appPorts = await Promise.all(Array.from({ length: instances }, () => freePort()));
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  const appUrl = `http://127.0.0.1:${appPort}`;
+  const appUrls = appPorts.map((p) => `http://127.0.0.1:${p}`);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1', ...backendEnv });
-  const app = startApp(appPort, { BACKEND_URL: backendUrl, SESSION_SECRET, ...appEnv(backendUrl) });
+  const apps = appPorts.map((port) => startApp(port, { BACKEND_URL: backendUrl, SESSION_SECRET, ...appEnv(backendUrl) }));
   const stop = async () => {
-    await Promise.all([app.stop(), backend.stop()]);
+    await Promise.all([...apps, backend].map((p) => p.stop()));
   };
   try {
-    await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/`, 30_000, app)]);
+    await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), ...apps.map((app, i) => waitForHttp(`${appUrls[i]}/`, 30_000, app))]);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { appUrl, backendUrl, stop };
+  return { appUrls, appUrl: appUrls[0], backendUrl, apps, stop };
 }

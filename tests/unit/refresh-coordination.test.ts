@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { adapterFor } from '@/edge/backend/adapter-for';
+import { createRefresher } from '@/edge/refresh/refresher';
+import { refreshKey } from '@/edge/refresh/refresh-key';
+import { keyringFor } from '@/edge/session/keys';
+import type { KvStore } from '@/edge/store/types';
+import { MemoryStore } from '../helpers/memory-store';
+import { envelopeGrant, fakeFetch, SECRET, session, testConfig } from '../helpers/unit';
+
+/** Several "instances": refreshers with their own in-process state, sharing one store and one backend. */
+async function instances(count: number, store: KvStore, reply: () => Response | Promise<Response>, env: Record<string, string> = {}) {
+  const backend = fakeFetch(reply);
+  const config = testConfig(env);
+  const keyring = await keyringFor([SECRET]);
+  const list = Array.from({ length: count }, () => createRefresher({ config, adapter: adapterFor(config.auth), keyring, store, fetch: backend.fetch }));
+  return { list, calls: backend.calls };
+}
+
+const slowGrant = async () => {
+  await new Promise((r) => setTimeout(r, 50));
+  return envelopeGrant();
+};
+
+describe('refresh coordinated across instances', () => {
+  it('50 concurrent requests spread over 3 instances: one backend call, one new session for all', async () => {
+    const { list, calls } = await instances(3, new MemoryStore(), slowGrant);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => list[i % 3].refresh(session())));
+    expect(calls).toHaveLength(1);
+    expect(outcomes.every((o) => o.kind === 'refreshed')).toBe(true);
+    expect(new Set(outcomes.map((o) => (o.kind === 'refreshed' ? o.sealed : '')))).toHaveProperty('size', 1);
+  });
+
+  it('a late request with the old cookie on a fresh instance reuses the published outcome', async () => {
+    const store = new MemoryStore();
+    const { list, calls } = await instances(2, store, () => envelopeGrant());
+    const first = await list[0].refresh(session());
+    const late = await list[1].refresh(session());
+    expect(calls).toHaveLength(1);
+    expect(late).toEqual(first);
+    // What is published is the sealed cookie (encrypted), never a token in clear.
+    const published = [...store.data.values()].map((e) => e.value).join(' ');
+    expect(published).not.toContain('access-2');
+    expect(published).not.toContain('refresh-2');
+  });
+
+  it('a definitive rejection is published: every instance logs out, the backend is asked once', async () => {
+    const { list, calls } = await instances(2, new MemoryStore(), () => Response.json({ error: 'invalid_grant' }, { status: 401 }));
+    expect((await list[0].refresh(session())).kind).toBe('rejected');
+    expect((await list[1].refresh(session())).kind).toBe('rejected');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('if the lock holder died, its lock expires and one other instance takes over', async () => {
+    const store = new MemoryStore();
+    const key = await refreshKey(session().refreshToken);
+    await store.setIfAbsent(`bff:refresh:lock:${key}`, 'dead-instance', 200);
+    const { list, calls } = await instances(2, store, () => envelopeGrant());
+    const outcomes = await Promise.all([list[0].refresh(session()), list[1].refresh(session())]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['refreshed', 'refreshed']);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a holder that gets a 5xx releases the lock; the next attempt succeeds, nobody is logged out', async () => {
+    let n = 0;
+    const { list, calls } = await instances(2, new MemoryStore(), () => (n++ === 0 ? new Response('busy', { status: 503 }) : envelopeGrant()));
+    const outcomes = await Promise.all([list[0].refresh(session()), list[1].refresh(session())]);
+    expect(outcomes.every((o) => o.kind !== 'rejected')).toBe(true);
+    expect((await list[0].refresh(session())).kind).toBe('refreshed');
+    expect(calls.length).toBeLessThanOrEqual(3);
+  });
+
+  it('the store being down degrades to in-instance refresh (one call per instance), never an error', async () => {
+    const store = new MemoryStore();
+    store.failing = true;
+    const { list, calls } = await instances(2, store, slowGrant);
+    const outcomes = await Promise.all([list[0].refresh(session()), list[0].refresh(session()), list[1].refresh(session())]);
+    expect(outcomes.every((o) => o.kind === 'refreshed')).toBe(true);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a store failure after the backend call never redeems the token a second time', async () => {
+    const store = new MemoryStore();
+    store.failSet = true;
+    const { list, calls } = await instances(1, store, () => envelopeGrant());
+    expect((await list[0].refresh(session())).kind).toBe('refreshed');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a loser that waits past the deadline answers "try again", not "logged out"', async () => {
+    const store = new MemoryStore();
+    const key = await refreshKey(session().refreshToken);
+    await store.setIfAbsent(`bff:refresh:lock:${key}`, 'slow-instance', 60_000);
+    const { list, calls } = await instances(1, store, () => envelopeGrant(), { REFRESH_TIMEOUT_MS: '100' });
+    expect((await list[0].refresh(session())).kind).toBe('unavailable');
+    expect(calls).toHaveLength(0);
+  });
+});
