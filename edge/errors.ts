@@ -17,6 +17,7 @@ export type BffErrorCode =
   | 'backend_error'
   | 'refresh_unavailable'
   | 'rate_limited'
+  | 'rate_limit_unavailable'
   | 'maintenance';
 
 export interface BffErrorOptions {

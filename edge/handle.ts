@@ -8,17 +8,19 @@ import { forwardToBackend } from './proxy/forward';
 import { backendTarget } from './proxy/target';
 import { upstreamHeaders } from './proxy/upstream-headers';
 import { accessExpired, needsRefresh } from './refresh/policy';
-import { AUTH_PREFIX, classify, type RouteKind } from './request/classify';
+import { login } from './auth/login';
+import { classify, LOGIN_ROUTE, LOGOUT_ROUTE, type RouteKind } from './request/classify';
 import { isPrefetch } from './request/prefetch';
 import { csrfError } from './request/csrf';
+import type { Policy } from './policy/types';
 import type { BffRuntime } from './runtime';
 import { openSession } from './session/codec';
 import { planSessionCookies, type CookieWrite } from './session/cookie-writes';
 import { readSessionValue } from './session/read';
 import type { Session } from './session/types';
 
-/** Where refreshing first would be waste: logging in replaces the session, logging out revokes it. */
-const NO_REFRESH = new Set([`${AUTH_PREFIX}/login`, `${AUTH_PREFIX}/logout`]);
+/** Where refreshing first would be waste: logging out revokes the session anyway. */
+const NO_REFRESH = new Set([LOGOUT_ROUTE]);
 
 /**
  * The middleware, as one composition: classify → session → (refresh) → route decision → response.
@@ -26,7 +28,10 @@ const NO_REFRESH = new Set([`${AUTH_PREFIX}/login`, `${AUTH_PREFIX}/logout`]);
  */
 export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
   const { config } = rt;
-  const route = classify(req.nextUrl.pathname, config);
+  const policy = await rt.policy.current();
+  // Login is served here, so its rate limit and its refund on success see the same counters.
+  if (req.nextUrl.pathname === LOGIN_ROUTE && req.method === 'POST') return login(req, rt, policy);
+  const route = classify(req.nextUrl.pathname, { protectedPaths: policy.protectedPaths, loginPath: config.loginPath });
   const strip = hasInternalHeaders(req.headers);
   const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
   // No cookie: no crypto, no allocation beyond the decision itself.
@@ -39,7 +44,7 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
   // A token that fails upstream verification is treated as expired: refreshed once, else logged out.
-  const stale = needsRefresh(session, rt.now(), config.refresh.skewMs) || (rt.verifier && !(await rt.verifier.verify(session.accessToken)));
+  const stale = needsRefresh(session, rt.now(), policy.refreshSkewSeconds * 1000) || (rt.verifier && !(await rt.verifier.verify(session.accessToken)));
   if (stale && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
     const outcome = await rt.refresher.refresh(session);
     if (outcome.kind === 'rejected') {
@@ -58,7 +63,7 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
       if (isPrefetch(req.headers)) return continueRequest(req, writes, strip);
       return withCookies(redirectTo(safeNextPath(req.nextUrl.searchParams.get('next')), config.appUrl ?? req.nextUrl), writes);
     case 'backend':
-      return proxy(req, rt, session, writes, refreshError);
+      return proxy(req, rt, policy, session, writes, refreshError);
     default:
       return continueRequest(req, writes, strip);
   }
@@ -77,9 +82,10 @@ function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: C
   return continueRequest(req, writes, hasInternalHeaders(req.headers));
 }
 
-async function proxy(req: NextRequest, rt: BffRuntime, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
+async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
   const { config } = rt;
-  const csrf = csrfError(req, config.appUrl);
+  if (policy.maintenance.enabled) return withCookies(errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 })), writes);
+  const csrf = csrfError(req, config.appUrl, policy.allowedOrigins);
   if (csrf) return withCookies(errorResponse(csrf), writes);
   const target = backendTarget(config.backendUrl, req.nextUrl.pathname, req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);

@@ -3,6 +3,8 @@ import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/a
 import type { BackendAdapter } from './backend/types';
 import { getConfig } from './config';
 import type { BffConfig } from './config/types';
+import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source';
+import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter';
 import { createRefresher, type Refresher } from './refresh/refresher';
 import { keyringFor, type SessionKeyring } from './session/keys';
 import { upstashStore } from './store/upstash';
@@ -15,6 +17,8 @@ export interface BffRuntime {
   /** Present when upstream JWT verification is configured. */
   verifier?: AccessTokenVerifier;
   refresher: Refresher;
+  policy: PolicySource;
+  loginLimiter: LoginLimiter;
   fetch: typeof fetch;
   now: () => number;
 }
@@ -38,6 +42,8 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
     adapter,
     verifier,
     refresher: createRefresher({ config, adapter, keyring, verifier, store: config.store && upstashStore(config.store), fetch: fetchImpl, now }),
+    policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig) : staticPolicy(config.policy),
+    loginLimiter: createLoginLimiter(config),
     fetch: fetchImpl,
     now,
   };

@@ -6,6 +6,8 @@ import { BffError } from '../errors';
 import { safeNextPath } from '../guard/safe-next';
 import { errorResponse } from '../http/error-response';
 import { logWarn } from '../log';
+import type { Policy } from '../policy/types';
+import { clientIp } from '../ratelimit/client-ip';
 import { csrfError } from '../request/csrf';
 import type { BffRuntime } from '../runtime';
 import { setResponseCookies } from '../session/apply';
@@ -16,18 +18,23 @@ import { readLoginForm } from './login-form';
 
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.
- * Failures keep the backend's status, message and field errors.
+ * Rate-limited per IP and per identifier before the backend is called. Failures keep the
+ * backend's status, message and field errors.
  */
-export async function login(req: NextRequest, rt: BffRuntime): Promise<Response> {
+export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
   const { config } = rt;
   const csrf = csrfError(req, config.appUrl);
   if (csrf) return errorResponse(csrf);
+  if (policy.maintenance.enabled) return errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 }));
 
   const form = await readLoginForm(req, config.loginBodyLimitBytes);
   if (form instanceof BffError) return errorResponse(form);
 
   const fail = (error: BffError) =>
     form.isForm ? seeOther(loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
+
+  const limited = await rt.loginLimiter.check(clientIp(req.headers, config.clientIp), form.email, policy);
+  if (limited) return fail(limited);
 
   let result;
   try {
@@ -51,6 +58,7 @@ export async function login(req: NextRequest, rt: BffRuntime): Promise<Response>
     return fail(new BffError('backend_error', "The backend's access token failed verification."));
   }
 
+  await rt.loginLimiter.forgive(form.email, policy);
   const writes = planSessionCookies(
     config.cookie,
     await sealSession(session, rt.keyring),

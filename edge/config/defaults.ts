@@ -1,11 +1,12 @@
-/** Every default of the BFF, in one place. The README's configuration table mirrors it. */
+/**
+ * Every deployment default of the BFF, in one place (runtime policy defaults: `policy/defaults.ts`).
+ * The README's configuration table mirrors it.
+ */
 export const DEFAULTS = {
-  protectedPrefixes: ['/dashboard', '/account'],
   loginPath: '/login',
   cookieName: 'bff_session',
   /** Browsers cap a cookie near 4096 bytes including its name and attributes. */
   cookieChunkSize: 3500,
-  refreshSkewSeconds: 30,
   refreshGraceSeconds: 30,
   refreshTimeoutMs: 5_000,
   backendTimeoutMs: 15_000,
@@ -16,6 +17,10 @@ export const DEFAULTS = {
   minSecretLength: 32,
   preset: 'envelope',
   storeTimeoutMs: 1_000,
+  rateLimitTimeoutMs: 1_000,
+  edgeConfigKey: 'bff',
+  policyTtlSeconds: 10,
+  edgeConfigTimeoutMs: 1_500,
   refreshPollMs: 50,
 } as const;
 

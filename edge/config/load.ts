@@ -1,6 +1,9 @@
 import { ConfigError } from '../errors';
 import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults';
-import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName, StoreConfig } from './types';
+import { DEFAULT_POLICY } from '../policy/defaults';
+import { parsePolicy } from '../policy/parse';
+import type { Policy } from '../policy/types';
+import type { AuthConfig, BffConfig, EdgeConfigConfig, JwtVerificationConfig, PresetName, StoreConfig } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -35,14 +38,6 @@ export function loadConfig(env: Env): BffConfig {
   const secure = parseBool(read('COOKIE_SECURE'), 'COOKIE_SECURE', env.NODE_ENV === 'production', problems);
   const int = (name: string, fallback: number, min: number) => parseInteger(read(name), name, fallback, min, problems);
 
-  const protectedPrefixes = read('PROTECTED_PATHS')
-    ?.split(',')
-    .map((p) => p.trim())
-    .filter(Boolean) ?? [...DEFAULTS.protectedPrefixes];
-  for (const prefix of protectedPrefixes) {
-    if (!prefix.startsWith('/')) problems.push(`PROTECTED_PATHS entries must start with "/": got "${prefix}".`);
-  }
-
   const config: BffConfig = {
     backendUrl: backendUrl as URL,
     appUrl,
@@ -57,11 +52,16 @@ export function loadConfig(env: Env): BffConfig {
       chunkSize: DEFAULTS.cookieChunkSize,
     },
     refresh: {
-      skewMs: int('REFRESH_SKEW_SECONDS', DEFAULTS.refreshSkewSeconds, 0) * 1000,
       graceMs: int('REFRESH_GRACE_SECONDS', DEFAULTS.refreshGraceSeconds, 1) * 1000,
       timeoutMs: int('REFRESH_TIMEOUT_MS', DEFAULTS.refreshTimeoutMs, 100),
     },
-    protectedPrefixes: protectedPrefixes.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p)),
+    policy: readPolicy(read, problems),
+    edgeConfig: readEdgeConfig(read, problems),
+    clientIp: {
+      onVercel: env.VERCEL === '1',
+      trustedProxyCount: int('TRUSTED_PROXY_COUNT', 0, 0),
+    },
+    rateLimitTimeoutMs: int('RATE_LIMIT_TIMEOUT_MS', DEFAULTS.rateLimitTimeoutMs, 50),
     loginPath: DEFAULTS.loginPath,
     backendTimeoutMs: int('BACKEND_TIMEOUT_MS', DEFAULTS.backendTimeoutMs, 100),
     logoutTimeoutMs: int('LOGOUT_TIMEOUT_MS', DEFAULTS.logoutTimeoutMs, 100),
@@ -102,6 +102,46 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     clientAuth: clientAuth === 'body' ? 'body' : 'basic',
     scope: read('AUTH_SCOPE'),
     usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
+  };
+}
+
+/** The base runtime policy: built-in defaults, overridden by the environment where it says so. */
+function readPolicy(read: (name: string) => string | undefined, problems: string[]): Policy {
+  const doc: Record<string, unknown> = {};
+  const list = (name: string) => read(name)?.split(',').map((p) => p.trim()).filter(Boolean);
+  const paths = list('PROTECTED_PATHS');
+  if (paths) doc.protectedPaths = paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
+  const skew = read('REFRESH_SKEW_SECONDS');
+  if (skew !== undefined) doc.refreshSkewSeconds = Number(skew);
+  const onError = read('RATE_LIMIT_ON_ERROR');
+  if (onError !== undefined) doc.rateLimit = { onError };
+  const origins = list('ALLOWED_ORIGINS');
+  if (origins) doc.allowedOrigins = origins;
+  const parsed = parsePolicy(doc, DEFAULT_POLICY);
+  if (parsed.ok) return parsed.policy;
+  const names: Record<string, string> = { protectedPaths: 'PROTECTED_PATHS', refreshSkewSeconds: 'REFRESH_SKEW_SECONDS', 'rateLimit.onError': 'RATE_LIMIT_ON_ERROR', allowedOrigins: 'ALLOWED_ORIGINS' };
+  for (const error of parsed.errors) {
+    const field = Object.keys(names).find((f) => error.startsWith(f));
+    problems.push(field ? `${names[field]}: ${error.slice(field.length).trim()}.` : error);
+  }
+  return DEFAULT_POLICY;
+}
+
+function readEdgeConfig(read: (name: string) => string | undefined, problems: string[]): EdgeConfigConfig | undefined {
+  const connectionString = read('EDGE_CONFIG');
+  if (!connectionString) return undefined;
+  try {
+    const url = new URL(connectionString);
+    if (!url.searchParams.get('token') && !url.protocol.startsWith('edge-config')) throw new Error('no token');
+  } catch {
+    problems.push('EDGE_CONFIG must be an Edge Config connection string, e.g. https://edge-config.vercel.com/ecfg_…?token=….');
+  }
+  const int = (name: string, fallback: number, min: number) => parseInteger(read(name), name, fallback, min, problems);
+  return {
+    connectionString,
+    key: read('EDGE_CONFIG_KEY') ?? DEFAULTS.edgeConfigKey,
+    ttlMs: int('POLICY_TTL_SECONDS', DEFAULTS.policyTtlSeconds, 1) * 1000,
+    timeoutMs: DEFAULTS.edgeConfigTimeoutMs,
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Policy } from '../policy/types';
+
 export interface CookieConfig {
   /** Base name; chunks are `<name>.0`, `<name>.1`, … */
   name: string;
@@ -7,8 +9,6 @@ export interface CookieConfig {
 }
 
 export interface RefreshConfig {
-  /** Refresh when the access token expires within this many ms. */
-  skewMs: number;
   /** How long a finished refresh is remembered for requests still carrying the old cookie. */
   graceMs: number;
   timeoutMs: number;
@@ -54,6 +54,23 @@ export interface StoreConfig {
   timeoutMs: number;
 }
 
+/** Where runtime policy comes from when EDGE_CONFIG is set. */
+export interface EdgeConfigConfig {
+  connectionString: string;
+  /** The one item holding the policy document. */
+  key: string;
+  ttlMs: number;
+  timeoutMs: number;
+}
+
+/** How to find the client's IP without trusting what the client says. */
+export interface ClientIpConfig {
+  /** On Vercel the platform sets `x-real-ip`; the client cannot. */
+  onVercel: boolean;
+  /** Self-hosted: how many reverse proxies in front of `next start` append to X-Forwarded-For. */
+  trustedProxyCount: number;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
@@ -67,8 +84,12 @@ export interface BffConfig {
   store?: StoreConfig;
   cookie: CookieConfig;
   refresh: RefreshConfig;
-  /** Page path prefixes that need a session. */
-  protectedPrefixes: string[];
+  /** The runtime policy before any Edge Config document: built-in defaults overridden by the environment. */
+  policy: Policy;
+  edgeConfig?: EdgeConfigConfig;
+  clientIp: ClientIpConfig;
+  /** Deadline of one rate-limit check against the store. */
+  rateLimitTimeoutMs: number;
   loginPath: string;
   backendTimeoutMs: number;
   logoutTimeoutMs: number;

@@ -16,6 +16,7 @@ const STATUS: Record<BffErrorCode, number> = {
   backend_error: 502,
   refresh_unavailable: 503,
   rate_limited: 429,
+  rate_limit_unavailable: 503,
   maintenance: 503,
 };
 

@@ -11,7 +11,7 @@ import type { SessionKeyring } from '../session/keys';
 import type { Session } from '../session/types';
 import type { KvStore } from '../store/types';
 import { coordinatedRefresh } from './cross-instance';
-import { refreshKey } from './refresh-key';
+import { digestKey } from '../crypto/digest-key';
 import { SingleFlight } from './single-flight';
 
 export type RefreshOutcome =
@@ -81,7 +81,7 @@ export function createRefresher({ config, adapter, keyring, verifier, store, fet
 
   return {
     async refresh(session) {
-      const key = await refreshKey(session.refreshToken);
+      const key = await digestKey(session.refreshToken);
       return flight.run(key, () => (coordination ? coordinatedRefresh(key, () => redeem(session), coordination) : redeem(session)));
     },
   };

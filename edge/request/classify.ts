@@ -3,8 +3,11 @@ export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
 export const BACKEND_PREFIX = '/api/backend';
 export const AUTH_PREFIX = '/api/auth';
 
+export const LOGIN_ROUTE = `${AUTH_PREFIX}/login`;
+export const LOGOUT_ROUTE = `${AUTH_PREFIX}/logout`;
+
 export interface RouteTable {
-  protectedPrefixes: readonly string[];
+  protectedPaths: readonly string[];
   loginPath: string;
 }
 
@@ -17,6 +20,6 @@ export function classify(pathname: string, routes: RouteTable): RouteKind {
   if (under(pathname, BACKEND_PREFIX)) return 'backend';
   if (under(pathname, AUTH_PREFIX)) return 'auth';
   if (pathname === routes.loginPath) return 'login';
-  if (routes.protectedPrefixes.some((p) => under(pathname, p))) return 'protected';
+  if (routes.protectedPaths.some((p) => under(pathname, p))) return 'protected';
   return 'public';
 }

@@ -17,8 +17,12 @@ describe('configuration', () => {
 
   it('applies the defaults', () => {
     const config = loadConfig(valid);
-    expect(config.protectedPrefixes).toEqual(['/dashboard', '/account']);
-    expect(config.refresh).toEqual({ skewMs: 30_000, graceMs: 30_000, timeoutMs: 5_000 });
+    expect(config.policy.protectedPaths).toEqual(['/dashboard', '/account']);
+    expect(config.policy.refreshSkewSeconds).toBe(30);
+    expect(config.refresh).toEqual({ graceMs: 30_000, timeoutMs: 5_000 });
+    expect(config.clientIp).toEqual({ onVercel: false, trustedProxyCount: 0 });
+    expect(config.store).toBeUndefined();
+    expect(config.edgeConfig).toBeUndefined();
     expect(config.cookie.secure).toBe(false); // NODE_ENV is not production here
     expect(config.cookie.name).toBe('bff_session');
   });
@@ -39,9 +43,35 @@ describe('configuration', () => {
   it('refuses malformed values with the variable named', () => {
     expect(problems({ ...valid, BACKEND_URL: 'ftp://x' })[0]).toMatch(/BACKEND_URL must be an absolute http\(s\) URL/);
     expect(problems({ ...valid, BACKEND_URL: 'https://u:p@x' })[0]).toMatch(/without query, fragment or credentials/);
-    expect(problems({ ...valid, REFRESH_SKEW_SECONDS: 'soon' })[0]).toMatch(/REFRESH_SKEW_SECONDS must be an integer/);
+    expect(problems({ ...valid, REFRESH_SKEW_SECONDS: 'soon' })[0]).toMatch(/^REFRESH_SKEW_SECONDS: must be an integer/);
     expect(problems({ ...valid, COOKIE_SECURE: 'yes' })[0]).toMatch(/COOKIE_SECURE must be "true" or "false"/);
-    expect(problems({ ...valid, PROTECTED_PATHS: 'admin' })[0]).toMatch(/must start with "\/"/);
+    expect(problems({ ...valid, PROTECTED_PATHS: 'admin' })[0]).toMatch(/^PROTECTED_PATHS: must be an array of paths starting with "\/"/);
+    expect(problems({ ...valid, RATE_LIMIT_ON_ERROR: 'maybe' })[0]).toMatch(/^RATE_LIMIT_ON_ERROR: must be "closed" or "open"/);
+    expect(problems({ ...valid, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })[0]).toMatch(/Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
+    expect(problems({ ...valid, EDGE_CONFIG: 'not a url' })[0]).toMatch(/EDGE_CONFIG must be an Edge Config connection string/);
+  });
+
+  it('reads the environment overrides of the runtime policy and the store', () => {
+    const config = loadConfig({
+      ...valid,
+      PROTECTED_PATHS: '/admin/, /billing',
+      REFRESH_SKEW_SECONDS: '60',
+      RATE_LIMIT_ON_ERROR: 'open',
+      ALLOWED_ORIGINS: 'https://admin.example.com',
+      UPSTASH_REDIS_REST_URL: 'https://x.upstash.io/',
+      UPSTASH_REDIS_REST_TOKEN: 't',
+      TRUSTED_PROXY_COUNT: '1',
+      EDGE_CONFIG: 'https://edge-config.vercel.com/ecfg_1?token=abc',
+    });
+    expect(config.policy).toMatchObject({
+      protectedPaths: ['/admin', '/billing'],
+      refreshSkewSeconds: 60,
+      rateLimit: { onError: 'open', loginPerIp: { limit: 10, windowSeconds: 60 } },
+      allowedOrigins: ['https://admin.example.com'],
+    });
+    expect(config.store).toEqual({ url: 'https://x.upstash.io', token: 't', timeoutMs: 1000 });
+    expect(config.clientIp.trustedProxyCount).toBe(1);
+    expect(config.edgeConfig).toMatchObject({ key: 'bff', ttlMs: 10_000 });
   });
 
   it('production defaults to Secure cookies with the __Host- prefix', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '@/edge/backend/adapter-for';
 import { createRefresher } from '@/edge/refresh/refresher';
-import { refreshKey } from '@/edge/refresh/refresh-key';
+import { digestKey as refreshKey } from '@/edge/crypto/digest-key';
 import { keyringFor } from '@/edge/session/keys';
 import type { KvStore } from '@/edge/store/types';
 import { MemoryStore } from '../helpers/memory-store';

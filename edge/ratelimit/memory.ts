@@ -1,0 +1,46 @@
+import type { WindowLimiter } from './types';
+
+interface Windows {
+  start: number;
+  current: number;
+  previous: number;
+}
+
+/**
+ * An in-memory sliding window with the semantics of @upstash/ratelimit's `slidingWindow`: the
+ * previous fixed window's count, weighted by how much of it still overlaps, plus the current one.
+ * Per instance: each server process (or edge isolate) counts on its own.
+ */
+export function memorySlidingWindow(limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 50_000): WindowLimiter {
+  const counters = new Map<string, Windows>();
+
+  function windowsOf(key: string, t: number): Windows {
+    const start = Math.floor(t / windowMs) * windowMs;
+    const w = counters.get(key);
+    if (!w) return { start, current: 0, previous: 0 };
+    if (w.start === start) return w;
+    // One window later the current count becomes the previous one; further, both are gone.
+    return { start, current: 0, previous: w.start === start - windowMs ? w.current : 0 };
+  }
+
+  return {
+    async limit(key) {
+      const t = now();
+      const w = windowsOf(key, t);
+      const weight = 1 - (t - w.start) / windowMs;
+      const used = Math.floor(w.previous * weight) + w.current;
+      const resetAt = w.start + windowMs;
+      if (used >= limit) {
+        counters.set(key, w);
+        return { success: false, resetAt };
+      }
+      w.current++;
+      if (!counters.has(key) && counters.size >= maxKeys) counters.delete(counters.keys().next().value!);
+      counters.set(key, w);
+      return { success: true, resetAt };
+    },
+    async reset(key) {
+      counters.delete(key);
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { StoreConfig } from '../config/types';
+import { upstashRedis } from '../store/upstash';
+import type { WindowLimiter } from './types';
+
+/**
+ * @upstash/ratelimit's sliding window on Upstash Redis, shared by every instance. Its own timeout
+ * lets requests through (`reason: "timeout"`) and its network errors throw: both are turned into
+ * a throw here, so the caller applies the configured failure policy to either.
+ */
+export function upstashSlidingWindow(store: StoreConfig, prefix: string, limit: number, windowSeconds: number, timeoutMs: number): WindowLimiter {
+  const limiter = Promise.all([import('@upstash/ratelimit'), upstashRedis(store)]).then(
+    ([{ Ratelimit }, redis]) =>
+      new Ratelimit({ redis, prefix, limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`), timeout: timeoutMs, analytics: false }),
+  );
+  return {
+    async limit(key) {
+      const result = await (await limiter).limit(key);
+      if (result.reason === 'timeout') throw new Error('rate limiter timed out');
+      return { success: result.success, resetAt: result.reset };
+    },
+    async reset(key) {
+      await (await limiter).resetUsedTokens(key);
+    },
+  };
+}
