@@ -1,9 +1,16 @@
+import type { NextRequest } from 'next/server';
 import type { BffError } from '../errors';
 import { NO_STORE } from '../http/cache-control';
+import { selfOrigin } from '../request/same-origin';
 
-/** A 303 for browser form posts: the answer to a POST becomes a GET of `location`. */
-export function seeOther(location: string): Response {
-  return new Response(null, { status: 303, headers: { location, 'cache-control': NO_STORE } });
+/**
+ * A 303 for browser form posts: the answer to a POST becomes a GET of `path`. The Location is
+ * absolute on the origin the visitor addressed (APP_URL, else the Host header): middleware
+ * responses need an absolute URL, and under `next start` the request URL says localhost.
+ */
+export function seeOther(req: NextRequest, appUrl: URL | undefined, path: string): Response {
+  const location = new URL(path, selfOrigin(req.headers, appUrl, req.nextUrl));
+  return new Response(null, { status: 303, headers: { location: location.toString(), 'cache-control': NO_STORE } });
 }
 
 /** Sends a no-JavaScript login back to the login page with the error to show. */

@@ -31,7 +31,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   if (form instanceof BffError) return errorResponse(form);
 
   const fail = (error: BffError) =>
-    form.isForm ? seeOther(loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
+    form.isForm ? seeOther(req, config.appUrl, loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
 
   const limited = await rt.loginLimiter.check(clientIp(req.headers, config.clientIp), form.email, policy);
   if (limited) return fail(limited);
@@ -65,9 +65,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     session.refreshExpiresAt,
     req.cookies.getAll().map((c) => c.name),
   );
-  const res = form.isForm
-    ? new NextResponse(null, { status: 303, headers: { location: safeNextPath(form.next) } })
-    : NextResponse.json({ user: session.user });
+  const res = form.isForm ? new NextResponse(null, seeOther(req, config.appUrl, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
   return res;
 }

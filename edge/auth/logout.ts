@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { callBackend } from '../backend/call';
 import { errorResponse } from '../http/error-response';
+import { seeOther } from './form-redirect';
 import { logWarn } from '../log';
 import { csrfError } from '../request/csrf';
 import type { BffRuntime } from '../runtime';
@@ -26,9 +27,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   }
 
   const isForm = (req.headers.get('content-type') ?? '').includes('form');
-  const res = isForm
-    ? new NextResponse(null, { status: 303, headers: { location: '/' } })
-    : NextResponse.json({ ok: true });
+  const res = isForm ? new NextResponse(null, seeOther(req, config.appUrl, '/')) : NextResponse.json({ ok: true });
   setResponseCookies(res, planSessionCookies(config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)));
   return res;
 }

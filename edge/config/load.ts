@@ -113,13 +113,28 @@ function readPolicy(read: (name: string) => string | undefined, problems: string
   if (paths) doc.protectedPaths = paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
   const skew = read('REFRESH_SKEW_SECONDS');
   if (skew !== undefined) doc.refreshSkewSeconds = Number(skew);
+  const rateLimit: Record<string, unknown> = {};
   const onError = read('RATE_LIMIT_ON_ERROR');
-  if (onError !== undefined) doc.rateLimit = { onError };
+  if (onError !== undefined) rateLimit.onError = onError;
+  for (const [name, field] of [['RATE_LIMIT_LOGIN_PER_IP', 'loginPerIp'], ['RATE_LIMIT_LOGIN_PER_IDENTIFIER', 'loginPerIdentifier']]) {
+    const value = read(name);
+    if (value === undefined) continue;
+    const match = /^(\d+)\/(\d+)$/.exec(value);
+    rateLimit[field] = match ? { limit: Number(match[1]), windowSeconds: Number(match[2]) } : value;
+  }
+  if (Object.keys(rateLimit).length) doc.rateLimit = rateLimit;
   const origins = list('ALLOWED_ORIGINS');
   if (origins) doc.allowedOrigins = origins;
   const parsed = parsePolicy(doc, DEFAULT_POLICY);
   if (parsed.ok) return parsed.policy;
-  const names: Record<string, string> = { protectedPaths: 'PROTECTED_PATHS', refreshSkewSeconds: 'REFRESH_SKEW_SECONDS', 'rateLimit.onError': 'RATE_LIMIT_ON_ERROR', allowedOrigins: 'ALLOWED_ORIGINS' };
+  const names: Record<string, string> = {
+    protectedPaths: 'PROTECTED_PATHS',
+    refreshSkewSeconds: 'REFRESH_SKEW_SECONDS',
+    'rateLimit.onError': 'RATE_LIMIT_ON_ERROR',
+    'rateLimit.loginPerIp': 'RATE_LIMIT_LOGIN_PER_IP (as "<limit>/<window seconds>", e.g. 10/60)',
+    'rateLimit.loginPerIdentifier': 'RATE_LIMIT_LOGIN_PER_IDENTIFIER (as "<limit>/<window seconds>", e.g. 5/900)',
+    allowedOrigins: 'ALLOWED_ORIGINS',
+  };
   for (const error of parsed.errors) {
     const field = Object.keys(names).find((f) => error.startsWith(f));
     problems.push(field ? `${names[field]}: ${error.slice(field.length).trim()}.` : error);

@@ -5,6 +5,8 @@ import { buildApp, freePort, startApp, startBackend, startRedis, startUpstashFix
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SESSION_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
 export const UPSTASH_TOKEN = 'fixture-token';
+/** Most tests log in far more than 10 times a minute from one IP: only the rate-limit tests use the real defaults. */
+export const GENEROUS_LIMITS = { RATE_LIMIT_LOGIN_PER_IP: '100000/60', RATE_LIMIT_LOGIN_PER_IDENTIFIER: '100000/60' };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,7 +39,7 @@ export default async function setup(project: TestProject) {
   const redis = startRedis(redisPort);
   const upstash = startUpstashFixture(upstashPort, redisPort, UPSTASH_TOKEN);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1' });
-  const app = startApp(appPort, { BACKEND_URL: backendUrl, SESSION_SECRET, BACKEND_TIMEOUT_MS: '3000', REFRESH_TIMEOUT_MS: '2000' });
+  const app = startApp(appPort, { BACKEND_URL: backendUrl, SESSION_SECRET, BACKEND_TIMEOUT_MS: '3000', REFRESH_TIMEOUT_MS: '2000', ...GENEROUS_LIMITS });
   try {
     await Promise.all([
       waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend),

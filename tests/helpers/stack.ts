@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
-import { freePort, startApp, startBackend, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
-import { SESSION_SECRET, UPSTASH_TOKEN } from './global-setup';
+import { freePort, startApp, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { GENEROUS_LIMITS, SESSION_SECRET, UPSTASH_TOKEN } from './global-setup';
 
 export interface Stack {
   /** One URL per `next start` instance. */
@@ -28,7 +28,7 @@ export async function startStack(
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const appUrls = appPorts.map((p) => `http://127.0.0.1:${p}`);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1', ...backendEnv });
-  const apps = appPorts.map((port) => startApp(port, { BACKEND_URL: backendUrl, SESSION_SECRET, ...appEnv(backendUrl) }));
+  const apps = appPorts.map((port) => startApp(port, { BACKEND_URL: backendUrl, SESSION_SECRET, ...GENEROUS_LIMITS, ...appEnv(backendUrl) }));
   const stop = async () => {
     await Promise.all([...apps, backend].map((p) => p.stop()));
   };
@@ -39,4 +39,11 @@ export async function startStack(
     throw error;
   }
   return { appUrls, appUrl: appUrls[0], backendUrl, apps, stop };
+}
+
+/** A test-only helper process from tests/fixtures/, stopped with the test file. */
+export async function startFixture(script: string, args: (string | number)[], readyUrl: string): Promise<Proc> {
+  const proc = startProcess(script, process.execPath, [`tests/fixtures/${script}`, ...args.map(String)]);
+  await waitForHttp(readyUrl, 10_000, proc);
+  return proc;
 }

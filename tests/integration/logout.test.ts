@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { app, backend, backendUrl, CookieJar, login, sameOrigin, sessionCookieName } from '../helpers/client';
+import { app, appUrl, backend, backendUrl, CookieJar, login, sameOrigin, sessionCookieName } from '../helpers/client';
 
 describe('POST /api/auth/logout', () => {
   beforeEach(() => backend.reset());
@@ -25,7 +25,7 @@ describe('POST /api/auth/logout', () => {
     await login(jar);
     const res = await app('/api/auth/logout', { method: 'POST', jar, headers: { 'content-type': 'application/x-www-form-urlencoded', ...sameOrigin() } });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
+    expect(res.headers.get('location')).toBe(`${appUrl()}/`);
     expect(sessionCookieName(jar)).toBeUndefined();
   });
 

@@ -79,3 +79,15 @@ describe('configuration', () => {
     expect(config.cookie).toMatchObject({ secure: true, name: '__Host-bff_session' });
   });
 });
+
+describe('rate-limit numbers from the environment', () => {
+  const valid = { BACKEND_URL: 'https://api.example.com', SESSION_SECRET: 'x'.repeat(32) };
+  it('reads "<limit>/<window seconds>"', () => {
+    const { policy } = loadConfig({ ...valid, RATE_LIMIT_LOGIN_PER_IP: '100/60', RATE_LIMIT_LOGIN_PER_IDENTIFIER: '3/600' });
+    expect(policy.rateLimit.loginPerIp).toEqual({ limit: 100, windowSeconds: 60 });
+    expect(policy.rateLimit.loginPerIdentifier).toEqual({ limit: 3, windowSeconds: 600 });
+  });
+  it('says how to write it when malformed', () => {
+    expect(() => loadConfig({ ...valid, RATE_LIMIT_LOGIN_PER_IP: 'ten' })).toThrow(/RATE_LIMIT_LOGIN_PER_IP \(as "<limit>\/<window seconds>"/);
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/lib/processes.mjs';
+import { clientFor } from '../helpers/client';
+import { startFixture, startStack, upstashEnv, type Stack } from '../helpers/stack';
+
+/** The app's real defaults (10 / minute per IP, 5 / 15 minutes per identifier), as deployed. */
+const DEFAULT_LIMITS = { RATE_LIMIT_LOGIN_PER_IP: '10/60', RATE_LIMIT_LOGIN_PER_IDENTIFIER: '5/900' };
+
+type Client = ReturnType<typeof clientFor>;
+
+function attempt(c: Client, email: string, password: string, headers: Record<string, string> = {}) {
+  return c.app('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...c.sameOrigin(), ...headers },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+describe('login rate limiting, self-hosted behind a trusted reverse proxy (in-memory limiter)', () => {
+  let stack: Stack;
+  let proxy: Awaited<ReturnType<typeof startFixture>>;
+  let viaProxy: Client;
+  let direct: Client;
+
+  beforeAll(async () => {
+    stack = await startStack({}, () => ({ ...DEFAULT_LIMITS, TRUSTED_PROXY_COUNT: '1' }));
+    const port = await freePort();
+    proxy = await startFixture('reverse-proxy.mjs', [port, new URL(stack.appUrl).port], `http://127.0.0.1:${port}/`);
+    viaProxy = clientFor({ app: () => `http://127.0.0.1:${port}`, backend: () => stack.backendUrl });
+    direct = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await stack?.stop();
+  });
+
+  it('the 11th attempt in a minute from one IP gets 429 even while rotating a forged X-Forwarded-For', async () => {
+    const before = (await viaProxy.backend.stats()).loginCalls;
+    for (let i = 0; i < 10; i++) {
+      const res = await attempt(viaProxy, `nobody${i}@example.com`, 'wrong', { 'x-forwarded-for': `203.0.113.${i}` });
+      expect(res.status).toBe(401);
+    }
+    const res = await attempt(viaProxy, 'nobody-else@example.com', 'wrong', { 'x-forwarded-for': '198.51.100.77' });
+    expect(res.status).toBe(429);
+    const body = await res.json();
+    expect(body.error).toBe('rate_limited');
+    expect(body.retryAfter).toBeGreaterThan(0);
+    expect(res.headers.get('retry-after')).toBe(String(body.retryAfter));
+    expect(body.message).toBe(`Too many attempts, try again in ${body.retryAfter} s.`);
+    expect((await viaProxy.backend.stats()).loginCalls - before).toBe(10); // refused before the backend is called
+  });
+
+  it('a locked identifier is still limited from a fresh IP', async () => {
+    const victim = await direct.newUser();
+    // Five failures, each from a different client IP (as the trusted proxy would report them).
+    for (let i = 0; i < 5; i++) {
+      expect((await attempt(direct, victim.email, 'guess', { 'x-forwarded-for': `192.0.2.${10 + i}` })).status).toBe(401);
+    }
+    const fresh = await attempt(direct, victim.email.toUpperCase(), victim.password, { 'x-forwarded-for': '192.0.2.200' });
+    expect(fresh.status).toBe(429);
+  });
+
+  it('successful logins do not count against the identifier', async () => {
+    const user = await direct.newUser();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) expect((await attempt(direct, user.email, 'typo', { 'x-forwarded-for': `192.0.2.${100 + round * 10 + i}` })).status).toBe(401);
+      expect((await attempt(direct, user.email, user.password, { 'x-forwarded-for': `192.0.2.${150 + round}` })).status).toBe(200);
+    }
+  });
+
+  it('a no-JavaScript form post over the limit returns to the login page with the wait time', async () => {
+    const user = await direct.newUser();
+    for (let i = 0; i < 5; i++) await attempt(direct, user.email, 'typo', { 'x-forwarded-for': `192.0.2.${220 + i}` });
+    const res = await direct.app('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...direct.sameOrigin(), 'x-forwarded-for': '192.0.2.240' },
+      body: new URLSearchParams({ email: user.email, password: user.password }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get('location')!, 'http://x');
+    expect(location.searchParams.get('error')).toBe('rate_limited');
+    expect(Number(location.searchParams.get('retryAfter'))).toBeGreaterThan(0);
+  });
+});
+
+describe('login rate limiting on Upstash Redis, shared by two instances', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({}, () => ({ ...DEFAULT_LIMITS, ...upstashEnv(), TRUSTED_PROXY_COUNT: '1' }), 2);
+  });
+  afterAll(() => stack?.stop());
+
+  it('counts across instances: 10 attempts spread over both, the 11th is refused on either', async () => {
+    const [a, b] = stack.appUrls.map((url) => clientFor({ app: () => url, backend: () => stack.backendUrl }));
+    const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 10; i++) {
+      expect((await attempt(i % 2 ? a : b, `spread${i}@example.com`, 'wrong', { 'x-forwarded-for': ip })).status).toBe(401);
+    }
+    expect((await attempt(a, 'spread-a@example.com', 'wrong', { 'x-forwarded-for': ip })).status).toBe(429);
+    expect((await attempt(b, 'spread-b@example.com', 'wrong', { 'x-forwarded-for': ip })).status).toBe(429);
+  });
+});
+
+describe('rate limiter store unreachable', () => {
+  const broken = { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'x' };
+  let closed: Stack;
+  let open: Stack;
+  beforeAll(async () => {
+    [closed, open] = await Promise.all([
+      startStack({}, () => ({ ...DEFAULT_LIMITS, ...broken })),
+      startStack({}, () => ({ ...DEFAULT_LIMITS, ...broken, RATE_LIMIT_ON_ERROR: 'open' })),
+    ]);
+  });
+  afterAll(() => Promise.all([closed?.stop(), open?.stop()]));
+
+  it('closed (the default): a clear 503 JSON, never a 500', async () => {
+    const c = clientFor({ app: () => closed.appUrl, backend: () => closed.backendUrl });
+    const user = await c.newUser();
+    const res = await attempt(c, user.email, user.password);
+    expect(res.status).toBe(503);
+    expect((await res.json()).error).toBe('rate_limit_unavailable');
+    expect(res.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('open: logins go through', async () => {
+    const c = clientFor({ app: () => open.appUrl, backend: () => open.backendUrl });
+    const user = await c.newUser();
+    expect((await attempt(c, user.email, user.password)).status).toBe(200);
+  });
+});
