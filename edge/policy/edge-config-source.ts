@@ -32,10 +32,11 @@ export function edgeConfigPolicy(base: Policy, config: EdgeConfigConfig, now: ()
   };
 
   async function reload(): Promise<Policy> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const doc = await Promise.race([
         (await client).get(config.key),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), config.timeoutMs)),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), config.timeoutMs))),
       ]);
       if (doc === undefined) return fail('missing_key', config.key);
       const parsed = parsePolicy(doc, base);
@@ -46,6 +47,7 @@ export function edgeConfigPolicy(base: Policy, config: EdgeConfigConfig, now: ()
     } catch (error) {
       return fail('unreachable', (error as Error)?.message);
     } finally {
+      clearTimeout(timer);
       fetchedAt = now();
       inflight = undefined;
     }
