@@ -41,11 +41,9 @@ export function createLoginLimiter(config: BffConfig): LoginLimiter {
   return {
     async check(ip, identifier, policy) {
       const { loginPerIp, loginPerIdentifier, onError } = policy.rateLimit;
+      const idKey = await identifierKey(identifier); // before either call starts, so no rejection goes unobserved
       try {
-        const [byIp, byId] = await Promise.all([
-          windowFor('ip', loginPerIp).limit(ip),
-          windowFor('id', loginPerIdentifier).limit(await identifierKey(identifier)),
-        ]);
+        const [byIp, byId] = await Promise.all([windowFor('ip', loginPerIp).limit(ip), windowFor('id', loginPerIdentifier).limit(idKey)]);
         const refused = [byIp, byId].filter((r) => !r.success);
         if (refused.length === 0) return undefined;
         const retryAfter = Math.max(1, Math.ceil((Math.max(...refused.map((r) => r.resetAt)) - Date.now()) / 1000));
