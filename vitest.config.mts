@@ -23,11 +23,16 @@ export default defineConfig({
         test: { name: 'unit-node', environment: 'node', include: ['tests/unit/**/*.test.ts'] },
       },
       {
+        // `npm run bench` only: micro-benchmarks of the hot path in plain Node.
+        resolve: { alias },
+        test: { name: 'micro', environment: 'node', include: [], benchmark: { include: ['scripts/bench/**/*.bench.ts'] } },
+      },
+      {
         resolve: { alias },
         test: {
           name: 'integration',
           environment: 'node',
-          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: ['tests/integration/**/*.test.ts', 'tests/security/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           globalSetup: ['./tests/helpers/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,

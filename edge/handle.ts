@@ -4,7 +4,7 @@ import { loginLocation, redirectTo } from './guard/redirect';
 import { safeNextPath } from './guard/safe-next';
 import { errorResponse } from './http/error-response';
 import { continueRequest, hasInternalHeaders, withCookies } from './http/respond';
-import { forwardToBackend } from './proxy/forward';
+import { forwardToBackend, tooLarge } from './proxy/forward';
 import { backendTarget } from './proxy/target';
 import { upstreamHeaders } from './proxy/upstream-headers';
 import { accessExpired, needsRefresh } from './refresh/policy';
@@ -14,7 +14,6 @@ import { isPrefetch } from './request/prefetch';
 import { csrfError } from './request/csrf';
 import type { Policy } from './policy/types';
 import type { BffRuntime } from './runtime';
-import { openSession } from './session/codec';
 import { planSessionCookies, type CookieWrite } from './session/cookie-writes';
 import { readSessionValue } from './session/read';
 import type { Session } from './session/types';
@@ -38,7 +37,7 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   if (!value) return anonymous(req, rt, route, []);
 
   const present = () => req.cookies.getAll().map((c) => c.name);
-  let session = await openSession(value, rt.keyring);
+  let session = await rt.sessions.open(value);
   if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()));
 
   let writes: CookieWrite[] = [];
@@ -91,7 +90,22 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
   if (refreshError && accessExpired(session, rt.now())) return errorResponse(refreshError);
 
+  const declared = Number(req.headers.get('content-length'));
+  if (declared >= config.proxy.bodyLimitBytes) return withCookies(errorResponse(tooLarge(config.proxy.bodyLimitBytes)), writes);
+
   const headers = upstreamHeaders(req.headers, session.accessToken);
-  if (writes.length === 0) return NextResponse.rewrite(target, { request: { headers } });
-  return withCookies(await forwardToBackend(req, target, headers, config.backendTimeoutMs, rt.fetch), writes);
+  // A rewrite copies middleware response headers upstream, so a response that sets cookies is always forwarded.
+  if (config.proxy.mode === 'rewrite' && writes.length === 0) {
+    // Next cuts a rewritten body at its limit and resets the socket: only bodies of known length are let through.
+    if (req.headers.has('transfer-encoding') && !req.headers.has('content-length')) {
+      return errorResponse(new BffError('length_required', 'Send a Content-Length with request bodies to this API.'));
+    }
+    return NextResponse.rewrite(target, { request: { headers } });
+  }
+  const forwarded = await forwardToBackend(req, target, headers, {
+    timeoutMs: config.backendTimeoutMs,
+    bodyLimitBytes: config.proxy.bodyLimitBytes,
+    fetch: rt.fetch,
+  });
+  return withCookies(forwarded, writes);
 }

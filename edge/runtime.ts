@@ -6,13 +6,16 @@ import type { BffConfig } from './config/types';
 import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source';
 import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter';
 import { createRefresher, type Refresher } from './refresh/refresher';
+import { openSession } from './session/codec';
 import { keyringFor, type SessionKeyring } from './session/keys';
-import { upstashStore } from './store/upstash';
+import { cachedSessionOpener, type SessionOpener } from './session/open-cache';
+import { upstashStore } from './store/upstash-rest';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
 export interface BffRuntime {
   config: BffConfig;
   keyring: SessionKeyring;
+  sessions: SessionOpener;
   adapter: BackendAdapter;
   /** Present when upstream JWT verification is configured. */
   verifier?: AccessTokenVerifier;
@@ -39,6 +42,7 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
   return {
     config,
     keyring,
+    sessions: cachedSessionOpener((value) => openSession(value, keyring)),
     adapter,
     verifier,
     refresher: createRefresher({ config, adapter, keyring, verifier, store: config.store && upstashStore(config.store), fetch: fetchImpl, now }),

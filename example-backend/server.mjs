@@ -32,7 +32,7 @@ const users = {
   },
 };
 const notes = new Map(); // userId -> [{ id, text, createdAt }]
-const stats = { loginCalls: 0, refreshCalls: 0, logoutCalls: 0 };
+const stats = { loginCalls: 0, refreshCalls: 0, logoutCalls: 0, echoCalls: 0 };
 const faultSettings = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const faults = {
@@ -108,7 +108,7 @@ const testRoutes = {
     send(res, 200, { ...stats, ...faultSettings, accessTtlSeconds: tokens.settings.accessTtlSeconds });
   },
   async 'POST /__test/reset'(req, res) {
-    Object.assign(stats, { loginCalls: 0, refreshCalls: 0, logoutCalls: 0 });
+    Object.assign(stats, { loginCalls: 0, refreshCalls: 0, logoutCalls: 0, echoCalls: 0 });
     Object.assign(faultSettings, { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 });
     tokens.settings.accessTtlSeconds = defaultAccessTtl;
     send(res, 200, { ok: true });
@@ -127,9 +127,18 @@ const testRoutes = {
   },
 };
 
+/** Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page. */
 async function echo(req, res) {
+  stats.echoCalls++;
   const url = new URL(req.url, 'http://backend');
   const body = await readBody(req);
+  const delay = Number(url.searchParams.get('delay') ?? 0);
+  if (delay) await sleep(delay);
+  const status = Number(url.searchParams.get('status') ?? 200);
+  if (status >= 500) {
+    res.writeHead(status, { 'content-type': 'text/html' });
+    return res.end('<html><body><h1>Internal Server Error</h1></body></html>');
+  }
   send(res, 200, { method: req.method, path: url.pathname, query: url.search, headers: req.headers, bodyLength: body.length });
 }
 

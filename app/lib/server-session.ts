@@ -12,7 +12,7 @@ async function currentSession(): Promise<Session | null> {
   // cookies() first: it marks the render dynamic before any configuration is needed (build time has none).
   const jar = await cookies();
   const rt = await getRuntime();
-  return readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.keyring);
+  return readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.sessions);
 }
 
 export async function currentUser(): Promise<UserSummary | null> {

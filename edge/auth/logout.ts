@@ -15,7 +15,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   const csrf = csrfError(req, config.appUrl);
   if (csrf) return errorResponse(csrf);
 
-  const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.keyring);
+  const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.sessions);
   const call = session && rt.adapter.logout(session);
   if (call) {
     try {

@@ -7,7 +7,7 @@ import { readSession, readSessionValue } from '../session/read';
 /** GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {
   const get = (name: string) => req.cookies.get(name)?.value;
-  const session = await readSession(get, rt.config.cookie, rt.keyring);
+  const session = await readSession(get, rt.config.cookie, rt.sessions);
   const res = session
     ? NextResponse.json({ user: session.user, expiresAt: new Date(session.refreshExpiresAt).toISOString() })
     : NextResponse.json({ user: null });

@@ -71,6 +71,16 @@ export interface ClientIpConfig {
   trustedProxyCount: number;
 }
 
+export interface ProxyConfig {
+  /**
+   * `rewrite` (default, fastest): Next's external rewrite; a bare 500 when the backend is down and
+   * the backend URL visible in `x-middleware-rewrite`. `fetch`: the middleware calls the backend and
+   * streams the answer; JSON 502/503/504 on failures, backend address hidden, about 25% slower here.
+   */
+  mode: 'fetch' | 'rewrite';
+  bodyLimitBytes: number;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
@@ -92,6 +102,7 @@ export interface BffConfig {
   rateLimitTimeoutMs: number;
   loginPath: string;
   backendTimeoutMs: number;
+  proxy: ProxyConfig;
   logoutTimeoutMs: number;
   loginBodyLimitBytes: number;
   /** Lifetimes used when the backend does not say when its tokens expire. */

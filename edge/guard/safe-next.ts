@@ -23,5 +23,7 @@ export function safeNextPath(raw: string | null | undefined, fallback = '/'): st
     return fallback;
   }
   if (url.origin !== base) return fallback;
+  // Dot segments can normalise into a protocol-relative path: `/..//evil.com` → `//evil.com`.
+  if (url.pathname.startsWith('//')) return fallback;
   return url.pathname + url.search + url.hash;
 }

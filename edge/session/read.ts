@@ -1,7 +1,6 @@
 import type { CookieConfig } from '../config/types';
 import { joinChunks } from './chunks';
-import { openSession } from './codec';
-import type { SessionKeyring } from './keys';
+import type { SessionOpener } from './open-cache';
 import type { Session } from './types';
 
 /** Reads the (possibly chunked) session cookie through any cookie getter: NextRequest, `cookies()`, a test map. */
@@ -12,8 +11,8 @@ export function readSessionValue(get: (name: string) => string | undefined, cook
 export async function readSession(
   get: (name: string) => string | undefined,
   cookie: CookieConfig,
-  keyring: SessionKeyring,
+  sessions: SessionOpener,
 ): Promise<Session | null> {
   const value = readSessionValue(get, cookie);
-  return value ? openSession(value, keyring) : null;
+  return value ? sessions.open(value) : null;
 }

@@ -22,9 +22,9 @@ export function freePort() {
 }
 
 /** Starts a long-running child; its output is kept for diagnostics and optionally echoed. */
-export function startProcess(name, command, args, { env = {}, echo = false } = {}) {
+export function startProcess(name, command, args, { env = {}, echo = false, cwd = root } = {}) {
   const child = spawn(command, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32',
@@ -65,9 +65,9 @@ export function stopProcess(child) {
 }
 
 /** Runs a command to completion and returns its combined output; rejects on a non-zero exit. */
-export function run(name, command, args, { env = {}, echo = false } = {}) {
+export function run(name, command, args, { env = {}, echo = false, cwd = root } = {}) {
   return new Promise((resolve, reject) => {
-    const proc = startProcess(name, command, args, { env, echo });
+    const proc = startProcess(name, command, args, { env, echo, cwd });
     proc.child.on('exit', (code) => {
       if (code === 0) resolve(proc.output());
       else reject(new Error(`${name} exited with ${code}:\n${proc.output()}`));
@@ -91,8 +91,8 @@ export async function waitForHttp(url, timeoutMs = 30_000, proc) {
 }
 
 /** `next build`, refusing a build whose edge bundle pulls in a Node module (it only warns, then every request fails). */
-export async function buildApp({ echo = false, env = {} } = {}) {
-  const output = await run('next build', process.execPath, [nextBin, 'build'], { echo, env });
+export async function buildApp({ echo = false, env = {}, cwd = root } = {}) {
+  const output = await run('next build', process.execPath, [nextBin, 'build'], { echo, env, cwd });
   if (/Node\.js module is loaded|not supported in the Edge Runtime/.test(output)) {
     throw new Error(`next build: the middleware imports a Node.js module, which fails on the edge runtime:\n${output}`);
   }
@@ -103,10 +103,11 @@ export function startBackend(port, env = {}, echo = false) {
   return startProcess('backend', process.execPath, ['example-backend/server.mjs'], { env: { PORT: String(port), ...env }, echo });
 }
 
-export function startApp(port, env, echo = false) {
+export function startApp(port, env, echo = false, cwd = root) {
   return startProcess('next start', process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     env: { NODE_ENV: 'production', ...env },
     echo,
+    cwd,
   });
 }
 

@@ -36,6 +36,7 @@ export interface BackendStats {
   loginCalls: number;
   refreshCalls: number;
   logoutCalls: number;
+  echoCalls: number;
 }
 
 export interface Credentials {

@@ -8,6 +8,8 @@ export interface Stack {
   appUrl: string;
   backendUrl: string;
   apps: Proc[];
+  /** Stops only the example backend, to test the app with its backend down. */
+  stopBackend(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,7 @@ export async function startStack(
     await stop();
     throw error;
   }
-  return { appUrls, appUrl: appUrls[0], backendUrl, apps, stop };
+  return { appUrls, appUrl: appUrls[0], backendUrl, apps, stopBackend: () => backend.stop(), stop };
 }
 
 /** A test-only helper process from tests/fixtures/, stopped with the test file. */

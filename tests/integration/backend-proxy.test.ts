@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { app, CookieJar, login, rawRequest, sameOrigin } from '../helpers/client';
+import { app, CookieJar, login, sameOrigin } from '../helpers/client';
 
 interface Echo {
   method: string;
@@ -40,46 +40,6 @@ describe('/api/backend/* proxy', () => {
     expect((await res.json()).data.text).toBe('hello from the proxy');
     const list = await (await app('/api/backend/notes', { jar })).json();
     expect(list.data.map((n: { text: string }) => n.text)).toContain('hello from the proxy');
-  });
-
-  it('Sec-Fetch-Site: same-origin without Origin is accepted', async () => {
-    const res = await app('/api/backend/echo/x', { method: 'DELETE', jar, headers: { 'sec-fetch-site': 'same-origin' } });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as Echo).method).toBe('DELETE');
-  });
-
-  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('cross-site %s is refused with 403 JSON', async (method) => {
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, {}] as Record<string, string>[]) {
-      const res = await app('/api/backend/echo/x', { method, jar, headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
-      expect(res.status).toBe(403);
-      expect((await res.json()).error).toBe('csrf_rejected');
-    }
-  });
-
-  it.each([
-    '/api/backend/../__test/stats',
-    '/api/backend/%2e%2e/__test/stats',
-    '/api/backend/echo/%2e%2e%2f%2e%2e%2f__test/stats',
-    '/api/backend/echo/%2E%2E/%2E%2E/__test/stats',
-    '/api/backend/echo/..%5c..%5c__test/stats',
-    '/api/backend/echo/a%00b',
-    '/api/backend/echo/a%2fb',
-    '/api/backend//__test/stats',
-    '/api/backend/echo//x',
-    '/api/backend\\..\\__test/stats',
-  ])('path %s never reaches anything outside the backend base path', async (path) => {
-    const res = await rawRequest(path, { cookie: jar.header() });
-    expect(res.status).not.toBe(500);
-    if (res.status === 200) {
-      // Only the echo route may answer, and only under its own prefix.
-      expect(JSON.parse(res.body).path).toMatch(/^\/echo\//);
-    } else if (res.status === 400) {
-      expect(JSON.parse(res.body).error).toBe('path_rejected');
-    } else {
-      // Next's own normalisation (404 for paths resolved outside /api/backend, 308 for `//`).
-      expect([308, 404]).toContain(res.status);
-      expect(res.body).not.toContain('refreshCalls');
-    }
   });
 
   it('a backend path that looks like a file still goes through the middleware', async () => {

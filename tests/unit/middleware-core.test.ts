@@ -24,7 +24,21 @@ describe('middleware core (edge/handle)', () => {
     expect(new URL(res.headers.get('location')!).pathname + new URL(res.headers.get('location')!).search).toBe('/login?next=%2Faccount%2Fsettings%3Fx%3D1');
   });
 
-  it('rewrites /api/backend with the bearer and without the browser cookie or Authorization', async () => {
+  it('forwards /api/backend with the bearer and without the browser cookie or Authorization (fetch mode)', async () => {
+    const backend = fakeFetch(() => Response.json({ ok: true }, { headers: { 'x-backend': '1' } }));
+    const rt = await runtime({ env: { PROXY_MODE: 'fetch' }, fetch: backend.fetch });
+    const cookie = await cookieFor(rt, session());
+    const res = await handle(request('/api/backend/notes/1?q=2', { headers: { cookie, authorization: 'Bearer forged' } }), rt);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-backend')).toBe('1');
+    expect(res.headers.get('x-middleware-rewrite')).toBeNull();
+    const sent = new Headers(backend.calls[0].init.headers);
+    expect(backend.calls[0].url.toString()).toBe('http://backend.test/api/notes/1?q=2');
+    expect(sent.get('authorization')).toBe('Bearer access-1');
+    expect(sent.get('cookie')).toBeNull();
+  });
+
+  it('rewrites /api/backend with the bearer and without the browser cookie or Authorization (rewrite mode, the default)', async () => {
     const rt = await runtime();
     const cookie = await cookieFor(rt, session());
     const res = await handle(request('/api/backend/notes/1?q=2', { headers: { cookie, authorization: 'Bearer forged' } }), rt);

@@ -27,6 +27,9 @@ describe('safeNextPath (open-redirect protection)', () => {
     'evil.com',
     '',
     '/%',
+    '/..//evil.com',
+    '/.//evil.com',
+    '/a/../..//evil.com',
   ])('refuses %j', (payload) => {
     expect(safeNextPath(payload)).toBe('/');
   });
