@@ -4,7 +4,7 @@ import nextTs from 'eslint-config-next/typescript';
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ['.next/**', 'node_modules/**', 'test-results/**', 'next-env.d.ts', '.bench/**'] },
+  { ignores: ['.next/**', 'node_modules/**', 'test-results/**', 'next-env.d.ts', '.bench/**', '.variants/**'] },
 ];
 
 export default config;

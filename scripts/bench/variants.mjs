@@ -1,15 +1,13 @@
-// The benchmark's app variants: copies of this project under .bench/<variant>/ that differ only in
-// middleware.ts, plus one trivial dynamic page (/bench) that every variant serves. Each is built once.
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildApp, root } from '../lib/processes.mjs';
+// The benchmark's app variants: copies of this project that differ only in middleware.ts, plus one trivial
+// dynamic page (/bench) that every variant serves. Each is built once per run.
+import { buildVariant } from '../lib/variant.mjs';
 
 const MATCHER = `export const config = {
   matcher: ['/api/:path*', '/((?!api/|_next/static|_next/image|favicon\\\\.ico|.*\\\\.[^/]+$).*)'],
 };
 `;
 
-export const VARIANTS = {
+const MIDDLEWARE = {
   // The floor: no middleware at all.
   nomw: null,
   // Next's own middleware cost: a middleware that does nothing.
@@ -29,7 +27,7 @@ export function middleware(req: NextRequest) {
 }
 ${MATCHER}`,
   // This project's middleware, unchanged.
-  bff: 'COPY',
+  bff: undefined,
 };
 
 const PAGE = `export const dynamic = 'force-dynamic';
@@ -38,26 +36,14 @@ export default function Bench() {
 }
 `;
 
-export const benchDir = join(root, '.bench');
-
-/** Creates and builds every variant; returns { name: dir }. */
+/** Builds every variant; returns { name: dir }. */
 export async function buildVariants(log) {
   const dirs = {};
-  for (const [name, middleware] of Object.entries(VARIANTS)) {
-    const dir = join(benchDir, name);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    for (const item of ['app', 'edge', 'next.config.ts', 'tsconfig.json', 'package.json']) cpSync(join(root, item), join(dir, item), { recursive: true });
-    // Inside the repository, so Turbopack's root (the lockfile's directory) contains the link target.
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-    mkdirSync(join(dir, 'app', 'bench'), { recursive: true });
-    writeFileSync(join(dir, 'app', 'bench', 'page.tsx'), PAGE);
-    if (middleware === 'COPY') cpSync(join(root, 'middleware.ts'), join(dir, 'middleware.ts'));
-    else if (middleware) writeFileSync(join(dir, 'middleware.ts'), middleware);
+  for (const [name, middleware] of Object.entries(MIDDLEWARE)) {
     log(`building variant ${name}…`);
-    await buildApp({ cwd: dir });
-    if (!existsSync(join(dir, '.next', 'BUILD_ID'))) throw new Error(`variant ${name} did not build`);
-    dirs[name] = dir;
+    const files = { 'app/bench/page.tsx': PAGE };
+    if (middleware !== undefined) files['middleware.ts'] = middleware;
+    dirs[name] = await buildVariant(`bench-${name}`, files);
   }
   return dirs;
 }

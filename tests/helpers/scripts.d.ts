@@ -10,9 +10,13 @@ declare module '*/scripts/lib/processes.mjs' {
   export function freePort(): Promise<number>;
   export function buildApp(options?: { echo?: boolean; env?: Record<string, string> }): Promise<string>;
   export function startBackend(port: number, env?: Record<string, string>, echo?: boolean): Proc;
-  export function startApp(port: number, env: Record<string, string>, echo?: boolean): Proc;
+  export function startApp(port: number, env: Record<string, string>, echo?: boolean, cwd?: string): Proc;
   export function startProcess(name: string, command: string, args: string[], options?: { env?: Record<string, string>; echo?: boolean }): Proc;
   export function startRedis(port: number): Proc;
   export function startUpstashFixture(port: number, redisPort: number, token: string): Proc;
   export function waitForHttp(url: string, timeoutMs?: number, proc?: Proc): Promise<void>;
+}
+
+declare module '*/scripts/lib/variant.mjs' {
+  export function buildVariant(name: string, files: Record<string, string | null>): Promise<string>;
 }

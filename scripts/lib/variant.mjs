@@ -1,0 +1,31 @@
+// Copies of this app that differ in a few files (another middleware, a proxy.ts, an extra page), built
+// under .variants/<name>/ inside the repository so Turbopack's root (the lockfile's folder) holds node_modules.
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildApp, root } from './processes.mjs';
+
+export const variantsDir = join(root, '.variants');
+
+/**
+ * `files` maps a relative path to its new content, or to null to delete it.
+ * Returns the variant's folder once `next build` succeeded there.
+ */
+export async function buildVariant(name, files) {
+  const dir = join(variantsDir, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json']) cpSync(join(root, item), join(dir, item), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(dir, path);
+    if (content === null) {
+      if (existsSync(target)) unlinkSync(target);
+      continue;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  await buildApp({ cwd: dir });
+  if (!existsSync(join(dir, '.next', 'BUILD_ID'))) throw new Error(`variant ${name} did not build`);
+  return dir;
+}
