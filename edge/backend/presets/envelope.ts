@@ -1,6 +1,7 @@
 import { BffError } from '../../errors';
 import { epochMsFrom } from '../expiry';
 import type { AdapterFactory, BackendReply, TokenGrant } from '../types';
+import { jsonPost } from './json-call';
 import { loginErrorFor } from './login-error';
 import { fieldErrors, isObject, isSuccess, messageOf, userFrom } from './read-json';
 
@@ -12,12 +13,7 @@ import { fieldErrors, isObject, isSuccess, messageOf, userFrom } from './read-js
 export const envelope: AdapterFactory = ({ paths, usernameField }) => ({
   name: 'envelope',
 
-  login: ({ email, password }) => ({
-    path: paths.login,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ [usernameField]: email, password }),
-  }),
+  login: ({ email, password }) => jsonPost(paths.login, { [usernameField]: email, password }),
 
   parseLogin(reply) {
     if (isSuccess(reply)) {
@@ -28,12 +24,7 @@ export const envelope: AdapterFactory = ({ paths, usernameField }) => ({
     return { ok: false, error: loginError(reply) };
   },
 
-  refresh: (refreshToken) => ({
-    path: paths.refresh,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ refresh_token: refreshToken }),
-  }),
+  refresh: (refreshToken) => jsonPost(paths.refresh, { refresh_token: refreshToken }),
 
   parseRefresh(reply) {
     if (isSuccess(reply)) {
@@ -47,14 +38,7 @@ export const envelope: AdapterFactory = ({ paths, usernameField }) => ({
   },
 
   logout: ({ accessToken, refreshToken }) =>
-    paths.logout
-      ? {
-          path: paths.logout,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-          body: JSON.stringify({ refresh_token: refreshToken }),
-        }
-      : null,
+    paths.logout ? jsonPost(paths.logout, { refresh_token: refreshToken }, { authorization: `Bearer ${accessToken}` }) : null,
 });
 
 function grantFrom(json: unknown): TokenGrant | undefined {

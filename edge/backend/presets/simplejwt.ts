@@ -1,5 +1,6 @@
 import { BffError } from '../../errors';
 import type { AdapterFactory, BackendReply, TokenGrant } from '../types';
+import { jsonPost } from './json-call';
 import { loginErrorFor } from './login-error';
 import { fieldErrors, isObject, isSuccess, messageOf, stringField } from './read-json';
 
@@ -12,12 +13,7 @@ import { fieldErrors, isObject, isSuccess, messageOf, stringField } from './read
 export const simplejwt: AdapterFactory = ({ paths, usernameField }) => ({
   name: 'simplejwt',
 
-  login: ({ email, password }) => ({
-    path: paths.login,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ [usernameField]: email, password }),
-  }),
+  login: ({ email, password }) => jsonPost(paths.login, { [usernameField]: email, password }),
 
   parseLogin(reply) {
     if (isSuccess(reply)) {
@@ -28,12 +24,7 @@ export const simplejwt: AdapterFactory = ({ paths, usernameField }) => ({
     return { ok: false, error: loginError(reply, usernameField) };
   },
 
-  refresh: (refreshToken) => ({
-    path: paths.refresh,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ refresh: refreshToken }),
-  }),
+  refresh: (refreshToken) => jsonPost(paths.refresh, { refresh: refreshToken }),
 
   parseRefresh(reply) {
     if (isSuccess(reply)) {
@@ -45,10 +36,7 @@ export const simplejwt: AdapterFactory = ({ paths, usernameField }) => ({
     return { ok: false, kind: 'transient', reason: `status_${reply.status}` };
   },
 
-  logout: ({ refreshToken }) =>
-    paths.logout
-      ? { path: paths.logout, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: refreshToken }) }
-      : null,
+  logout: ({ refreshToken }) => (paths.logout ? jsonPost(paths.logout, { refresh: refreshToken }) : null),
 });
 
 function grantFrom(json: unknown): TokenGrant | undefined {
