@@ -22,7 +22,7 @@ import type { Session } from './session/types';
 const NO_REFRESH = new Set([LOGOUT_ROUTE]);
 
 /**
- * The middleware, as one composition: classify → session → (refresh) → route decision → response.
+ * The middleware, as one composition: policy → classify → session → (refresh) → route decision → response.
  * Runtime-agnostic: Web APIs and next/server only, so it runs on the edge runtime, in Node and from proxy.ts.
  */
 export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
@@ -34,11 +34,11 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   const strip = hasInternalHeaders(req.headers);
   const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
   // No cookie: no crypto, no allocation beyond the decision itself.
-  if (!value) return anonymous(req, rt, route, []);
+  if (!value) return anonymous(req, rt, route, [], strip);
 
   const present = () => req.cookies.getAll().map((c) => c.name);
   let session = await rt.sessions.open(value);
-  if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()));
+  if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip);
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
@@ -47,7 +47,7 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   if (stale && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
     const outcome = await rt.refresher.refresh(session);
     if (outcome.kind === 'rejected') {
-      return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), 'session_expired');
+      return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
     }
     if (outcome.kind === 'refreshed') {
       session = outcome.session;
@@ -68,7 +68,7 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   }
 }
 
-function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], reason?: string): Response {
+function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], strip: boolean, reason?: string): Response {
   if (route === 'backend') {
     return withCookies(errorResponse(new BffError('unauthenticated', 'Sign in to use this API.')), writes);
   }
@@ -78,7 +78,7 @@ function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: C
     const next = req.nextUrl.pathname + req.nextUrl.search;
     return withCookies(redirectTo(loginLocation(rt.config.loginPath, next, reason), rt.config.appUrl ?? req.nextUrl), writes);
   }
-  return continueRequest(req, writes, hasInternalHeaders(req.headers));
+  return continueRequest(req, writes, strip);
 }
 
 async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
