@@ -12,8 +12,9 @@ export function describeLoginError(error: LoginError): string {
     case 'backend_unreachable':
     case 'backend_timeout':
     case 'backend_error':
-    case 'maintenance':
       return 'The sign-in service is unavailable right now. Please try again in a moment.';
+    case 'maintenance':
+      return error.message ?? 'The service is under maintenance. Please try again shortly.';
     case 'csrf_rejected':
       return 'This form must be submitted from this site.';
     default:

@@ -13,8 +13,9 @@ import type { BffRuntime } from '../runtime';
 import { setResponseCookies } from '../session/apply';
 import { sealSession } from '../session/codec';
 import { planSessionCookies } from '../session/cookie-writes';
+import type { Session } from '../session/types';
 import { loginErrorLocation, seeOther } from './form-redirect';
-import { readLoginForm } from './login-form';
+import { readLoginForm, type LoginForm } from './login-form';
 
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.
@@ -36,27 +37,8 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const limited = await rt.loginLimiter.check(clientIp(req.headers, config.clientIp), form.email, policy);
   if (limited) return fail(limited);
 
-  let result;
-  try {
-    const reply = await callBackend(config.backendUrl, rt.adapter.login(form), config.backendTimeoutMs, rt.fetch);
-    result = rt.adapter.parseLogin(reply);
-  } catch (error) {
-    return fail(error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.'));
-  }
-  if (!result.ok) return fail(result.error);
-
-  let session;
-  try {
-    const user = await userForGrant(result.grant, config, rt.fetch);
-    session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
-  } catch (error) {
-    return fail(error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.'));
-  }
-  if (!session) return fail(new BffError('backend_error', 'The backend answered the login without a user or refresh token.'));
-  if (rt.verifier && !(await rt.verifier.verify(session.accessToken))) {
-    logWarn('login_token_unverified');
-    return fail(new BffError('backend_error', "The backend's access token failed verification."));
-  }
+  const session = await signIn(form, rt);
+  if (session instanceof BffError) return fail(session);
 
   await rt.loginLimiter.forgive(form.email, policy);
   const writes = planSessionCookies(
@@ -68,4 +50,24 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const res = form.isForm ? new NextResponse(null, seeOther(req, config.appUrl, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
   return res;
+}
+
+/** Asks the backend for tokens and turns them into a session, or into the error to show. */
+async function signIn(form: LoginForm, rt: BffRuntime): Promise<Session | BffError> {
+  const { config } = rt;
+  try {
+    const reply = await callBackend(config.backendUrl, rt.adapter.login(form), config.backendTimeoutMs, rt.fetch);
+    const result = rt.adapter.parseLogin(reply);
+    if (!result.ok) return result.error;
+    const user = await userForGrant(result.grant, config, rt.fetch);
+    const session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
+    if (!session) return new BffError('backend_error', 'The backend answered the login without a user or refresh token.');
+    if (rt.verifier && !(await rt.verifier.verify(session.accessToken))) {
+      logWarn('login_token_unverified');
+      return new BffError('backend_error', "The backend's access token failed verification.");
+    }
+    return session;
+  } catch (error) {
+    return error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.');
+  }
 }
