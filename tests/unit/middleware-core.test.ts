@@ -10,9 +10,13 @@ async function cookieFor(rt: Awaited<ReturnType<typeof runtime>>, s: Session): P
 }
 
 describe('middleware core (edge/handle)', () => {
-  it('a public page without a cookie passes untouched: no override, no cookie', async () => {
+  it('a public page without a cookie passes untouched: no override, no cookie, no crypto, no refresh', async () => {
     const rt = await runtime();
-    const res = await handle(request('/'), rt);
+    const touched: string[] = [];
+    rt.sessions = { open: async () => (touched.push('decrypt'), null) };
+    rt.refresher = { refresh: async () => (touched.push('refresh'), { kind: 'rejected' }) };
+    const res = await handle(request('/', { headers: { cookie: 'theme=dark; _ga=1' } }), rt);
+    expect(touched).toEqual([]);
     expect(res.headers.get('x-middleware-next')).toBe('1');
     expect(res.headers.get('x-middleware-override-headers')).toBeNull();
     expect(res.headers.getSetCookie()).toEqual([]);
