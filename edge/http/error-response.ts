@@ -21,7 +21,7 @@ const STATUS: Record<BffErrorCode, number> = {
   maintenance: 503,
 };
 
-export function statusOf(error: BffError): number {
+function statusOf(error: BffError): number {
   return error.status ?? STATUS[error.code];
 }
 

@@ -59,7 +59,7 @@ function windowLimit(value: unknown): WindowLimit | undefined {
 }
 
 /** The canonical origin of an http(s) URL that is nothing but an origin. */
-export function originOf(value: string): string | undefined {
+function originOf(value: string): string | undefined {
   try {
     const url = new URL(value);
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value.replace(/\/$/, '')) return undefined;

@@ -15,7 +15,7 @@ export interface LoginLimiter {
 }
 
 /** Lower-cased, trimmed, then hashed: the store never holds an email address. */
-export function identifierKey(email: string): Promise<string> {
+function identifierKey(email: string): Promise<string> {
   return digestKey(email.trim().toLowerCase());
 }
 

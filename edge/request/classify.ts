@@ -1,7 +1,7 @@
 export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
 
 export const BACKEND_PREFIX = '/api/backend';
-export const AUTH_PREFIX = '/api/auth';
+const AUTH_PREFIX = '/api/auth';
 
 export const LOGIN_ROUTE = `${AUTH_PREFIX}/login`;
 export const LOGOUT_ROUTE = `${AUTH_PREFIX}/logout`;

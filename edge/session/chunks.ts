@@ -1,5 +1,5 @@
 /** Most chunks we read; a session needing more is refused rather than grown without bound. */
-export const MAX_CHUNKS = 8;
+const MAX_CHUNKS = 8;
 
 export function chunkName(base: string, index: number): string {
   return `${base}.${index}`;
