@@ -2,17 +2,17 @@ import { NextResponse, type NextRequest } from 'next/server';
 import type { BffRuntime } from '../runtime';
 import { setResponseCookies } from '../session/apply';
 import { planSessionCookies } from '../session/cookie-writes';
-import { readSession, readSessionValue } from '../session/read';
+import { readSessionValue } from '../session/read';
 
 /** GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const get = (name: string) => req.cookies.get(name)?.value;
-  const session = await readSession(get, rt.config.cookie, rt.sessions);
+  const value = readSessionValue((name) => req.cookies.get(name)?.value, rt.config.cookie);
+  const session = value ? await rt.sessions.open(value) : null;
   const res = session
     ? NextResponse.json({ user: session.user, expiresAt: new Date(session.refreshExpiresAt).toISOString() })
     : NextResponse.json({ user: null });
   // A cookie that does not open is cleared here too; the answer is per-user either way.
-  const stale = !session && readSessionValue(get, rt.config.cookie) !== undefined;
+  const stale = value !== undefined && !session;
   setResponseCookies(res, stale ? planSessionCookies(rt.config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)) : []);
   return res;
 }
