@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { joinBackendPath } from '@/edge/backend/call';
+import { callBackend } from '@/edge/backend/call';
 import { getRuntime } from '@/edge/runtime';
 import { readSession } from '@/edge/session/read';
 import type { Session, UserSummary } from '@/edge/session/types';
@@ -25,15 +25,13 @@ export type BackendResult<T> = { ok: true; data: T } | { ok: false; status: numb
 export async function backendGet<T>(path: string): Promise<BackendResult<T>> {
   const [rt, session] = await Promise.all([getRuntime(), currentSession()]);
   if (!session) return { ok: false, status: 401, message: 'You are not signed in.' };
+  const unreachable = { ok: false, status: 503, message: 'The backend is unreachable right now. Try again in a moment.' } as const;
   try {
-    const res = await fetch(joinBackendPath(rt.config.backendUrl, path), {
-      headers: { authorization: `Bearer ${session.accessToken}`, accept: 'application/json' },
-      cache: 'no-store',
-      signal: AbortSignal.timeout(rt.config.backendTimeoutMs),
-    });
-    if (!res.ok) return { ok: false, status: res.status, message: `The backend answered ${res.status}.` };
-    return { ok: true, data: (await res.json()) as T };
+    const call = { path, method: 'GET', headers: { authorization: `Bearer ${session.accessToken}` } } as const;
+    const reply = await callBackend(rt.config.backendUrl, call, rt.config.backendTimeoutMs);
+    if (reply.status < 200 || reply.status >= 300) return { ok: false, status: reply.status, message: `The backend answered ${reply.status}.` };
+    return reply.json === undefined ? unreachable : { ok: true, data: reply.json as T };
   } catch {
-    return { ok: false, status: 503, message: 'The backend is unreachable right now. Try again in a moment.' };
+    return unreachable;
   }
 }

@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import type { BffError } from '../errors';
+import { redirectTo } from '../guard/redirect';
 import { NO_STORE } from '../http/cache-control';
 import { selfOrigin } from '../request/same-origin';
 
@@ -9,8 +10,9 @@ import { selfOrigin } from '../request/same-origin';
  * responses need an absolute URL, and under `next start` the request URL says localhost.
  */
 export function seeOther(req: NextRequest, appUrl: URL | undefined, path: string): Response {
-  const location = new URL(path, selfOrigin(req.headers, appUrl, req.nextUrl));
-  return new Response(null, { status: 303, headers: { location: location.toString(), 'cache-control': NO_STORE } });
+  const res = redirectTo(path, new URL(selfOrigin(req.headers, appUrl, req.nextUrl)), 303);
+  res.headers.set('cache-control', NO_STORE);
+  return res;
 }
 
 /** Sends a no-JavaScript login back to the login page with the error to show. */

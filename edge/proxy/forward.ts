@@ -5,8 +5,6 @@ import { errorResponse } from '../http/error-response';
 /** Response headers that described the upstream body encoding; fetch has already decoded it. */
 const DROP_RESPONSE = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
-const BUFFER_LIMIT = 256 * 1024;
-
 export interface ForwardOptions {
   timeoutMs: number;
   /** Largest request body forwarded; larger ones get 413 JSON. */
@@ -49,10 +47,7 @@ export async function forwardToBackend(req: Request, target: URL, headers: Heade
     if (!DROP_RESPONSE.has(name) && name !== 'set-cookie') out.set(name, value);
   });
   for (const cookie of upstream.headers.getSetCookie()) out.append('set-cookie', cookie);
-  // Small answers of known length are passed as one buffer: piping a stream through the edge sandbox costs more.
-  const length = Number(upstream.headers.get('content-length'));
-  const body = length > 0 && length <= BUFFER_LIMIT ? await upstream.arrayBuffer() : upstream.body;
-  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: out });
+  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: out });
 }
 
 function isJson(contentType: string | null): boolean {
