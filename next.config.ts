@@ -1,5 +1,6 @@
 import type { NextConfig } from 'next';
 import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_SERVER } from 'next/constants';
+import { DEFAULTS } from './edge/config/defaults';
 import { loadConfig } from './edge/config/load';
 import { ConfigError } from './edge/errors';
 
@@ -11,10 +12,11 @@ const pageHeaders = [
 ];
 
 export default function nextConfig(phase: string): NextConfig {
+  let bodyLimit: number = DEFAULTS.proxyBodyLimitBytes;
   // Fail at start-up with a sentence, not on the first request with a stack trace.
   if (phase === PHASE_PRODUCTION_SERVER || phase === PHASE_DEVELOPMENT_SERVER) {
     try {
-      loadConfig(process.env);
+      bodyLimit = loadConfig(process.env).proxy.bodyLimitBytes;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.error(`\n${error.message}\n`);
@@ -23,6 +25,14 @@ export default function nextConfig(phase: string): NextConfig {
   }
   return {
     poweredByHeader: false,
+    // Django and Rails route on trailing slashes: `/api/backend/x/` must reach the middleware as sent. Pages get
+    // the same 308 to the slash-less path from the middleware instead (edge/guard/trailing-slash.ts).
+    skipTrailingSlashRedirect: true,
+    experimental: {
+      // Next silently cuts bodies past this size before middleware sees them; set above our own limit so that
+      // anything Next cut is still over it and gets 413 (see DEFAULTS.nextBodyCutMarginBytes).
+      proxyClientMaxBodySize: bodyLimit + DEFAULTS.nextBodyCutMarginBytes,
+    },
     async headers() {
       return [{ source: '/((?!api/).*)', headers: pageHeaders }];
     },

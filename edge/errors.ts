@@ -5,7 +5,6 @@
 export type BffErrorCode =
   | 'bad_request'
   | 'payload_too_large'
-  | 'length_required'
   | 'unsupported_media_type'
   | 'unauthenticated'
   | 'csrf_rejected'

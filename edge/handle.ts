@@ -1,15 +1,19 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { BffError } from './errors';
 import { loginLocation, redirectTo } from './guard/redirect';
 import { safeNextPath } from './guard/safe-next';
+import { withoutTrailingSlash } from './guard/trailing-slash';
 import { errorResponse } from './http/error-response';
 import { continueRequest, hasInternalHeaders, withCookies } from './http/respond';
-import { forwardToBackend, tooLarge } from './proxy/forward';
+import { forwardToBackend } from './proxy/forward';
+import { forwardableBody } from './proxy/request-body';
 import { backendTarget } from './proxy/target';
 import { upstreamHeaders } from './proxy/upstream-headers';
 import { accessExpired, needsRefresh } from './refresh/policy';
 import { login } from './auth/login';
-import { classify, LOGIN_ROUTE, LOGOUT_ROUTE, type RouteKind } from './request/classify';
+import { BACKEND_PREFIX, classify, LOGIN_ROUTE, LOGOUT_ROUTE, type RouteKind } from './request/classify';
+import { publicOrigin } from './request/public-origin';
+import { clientIp } from './ratelimit/client-ip';
 import { isPrefetch } from './request/prefetch';
 import { csrfError } from './request/csrf';
 import type { Policy } from './policy/types';
@@ -31,6 +35,8 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   // Login is served here, so its rate limit and its refund on success see the same counters.
   if (req.nextUrl.pathname === LOGIN_ROUTE && req.method === 'POST') return login(req, rt, policy);
   const route = classify(req.nextUrl.pathname, { protectedPaths: policy.protectedPaths, loginPath: config.loginPath });
+  const slashless = route === 'backend' ? undefined : withoutTrailingSlash(req.nextUrl.pathname);
+  if (slashless) return redirectTo(slashless + req.nextUrl.search, config.appUrl ?? req.nextUrl, 308);
   const strip = hasInternalHeaders(req.headers);
   const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
   // No cookie: no crypto, no allocation beyond the decision itself.
@@ -84,28 +90,24 @@ function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: C
 async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
   const { config } = rt;
   if (policy.maintenance.enabled) return withCookies(errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 })), writes);
-  const csrf = csrfError(req, config.appUrl, policy.allowedOrigins);
+  const csrf = csrfError(req, config, policy.allowedOrigins);
   if (csrf) return withCookies(errorResponse(csrf), writes);
   const target = backendTarget(config.backendUrl, req.nextUrl.pathname, req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
   if (refreshError && accessExpired(session, rt.now())) return errorResponse(refreshError);
+  const body = await forwardableBody(req, config.proxy.bodyLimitBytes);
+  if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 
-  const declared = Number(req.headers.get('content-length'));
-  if (declared >= config.proxy.bodyLimitBytes) return withCookies(errorResponse(tooLarge(config.proxy.bodyLimitBytes)), writes);
-
-  const headers = upstreamHeaders(req.headers, session.accessToken);
-  // A rewrite copies middleware response headers upstream, so a response that sets cookies is always forwarded.
-  if (config.proxy.mode === 'rewrite' && writes.length === 0) {
-    // Next cuts a rewritten body at its limit and resets the socket: only bodies of known length are let through.
-    if (req.headers.has('transfer-encoding') && !req.headers.has('content-length')) {
-      return errorResponse(new BffError('length_required', 'Send a Content-Length with request bodies to this API.'));
-    }
-    return NextResponse.rewrite(target, { request: { headers } });
-  }
-  const forwarded = await forwardToBackend(req, target, headers, {
+  const headers = upstreamHeaders(req.headers, session.accessToken, {
+    clientIp: clientIp(req.headers, config.clientIp),
+    ...publicOrigin(req.headers, config.appUrl, req.nextUrl, config.clientIp),
+  });
+  const forwarded = await forwardToBackend(req.method, target, headers, body, {
     timeoutMs: config.backendTimeoutMs,
-    bodyLimitBytes: config.proxy.bodyLimitBytes,
     fetch: rt.fetch,
+    sessionCookie: config.cookie.name,
+    backendBase: config.backendUrl,
+    publicPrefix: new URL(BACKEND_PREFIX, config.appUrl ?? req.nextUrl),
   });
   return withCookies(forwarded, writes);
 }

@@ -127,7 +127,10 @@ const testRoutes = {
   },
 };
 
-/** Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page. */
+/**
+ * Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page,
+ * `?hostile=1` adds the headers a careless API echoing user input could send (Next's internal ones, our cookie's name).
+ */
 async function echo(req, res) {
   stats.echoCalls++;
   const url = new URL(req.url, 'http://backend');
@@ -139,7 +142,16 @@ async function echo(req, res) {
     res.writeHead(status, { 'content-type': 'text/html' });
     return res.end('<html><body><h1>Internal Server Error</h1></body></html>');
   }
-  send(res, 200, { method: req.method, path: url.pathname, query: url.search, headers: req.headers, bodyLength: body.length });
+  const extra = url.searchParams.has('hostile')
+    ? {
+        'x-middleware-rewrite': 'http://127.0.0.1:9/stolen',
+        'x-middleware-set-cookie': '__Host-bff_session=evil; Path=/',
+        'x-middleware-next': '1',
+        'x-nextjs-redirect': '/evil',
+        'set-cookie': ['__Host-bff_session=evil; Path=/; Secure', '__Host-bff_session.1=evil; Path=/; Secure', 'backend_pref=1; Path=/'],
+      }
+    : {};
+  send(res, 200, { method: req.method, path: url.pathname, query: url.search, headers: req.headers, bodyLength: body.length }, extra);
 }
 
 const server = createServer(async (req, res) => {

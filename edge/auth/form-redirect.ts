@@ -2,15 +2,16 @@ import type { NextRequest } from 'next/server';
 import type { BffError } from '../errors';
 import { redirectTo } from '../guard/redirect';
 import { NO_STORE } from '../http/cache-control';
-import { selfOrigin } from '../request/same-origin';
+import type { ClientIpConfig } from '../config/types';
+import { publicOriginString } from '../request/public-origin';
 
 /**
  * A 303 for browser form posts: the answer to a POST becomes a GET of `path`. The Location is
- * absolute on the origin the visitor addressed (APP_URL, else the Host header): middleware
+ * absolute on the app's public origin (request/public-origin.ts): middleware
  * responses need an absolute URL, and under `next start` the request URL says localhost.
  */
-export function seeOther(req: NextRequest, appUrl: URL | undefined, path: string): Response {
-  const res = redirectTo(path, new URL(selfOrigin(req.headers, appUrl, req.nextUrl)), 303);
+export function seeOther(req: NextRequest, config: { appUrl?: URL; clientIp: ClientIpConfig }, path: string): Response {
+  const res = redirectTo(path, new URL(publicOriginString(req.headers, config.appUrl, req.nextUrl, config.clientIp)), 303);
   res.headers.set('cache-control', NO_STORE);
   return res;
 }

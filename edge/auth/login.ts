@@ -24,7 +24,7 @@ import { readLoginForm, type LoginForm } from './login-form';
  */
 export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
   const { config } = rt;
-  const csrf = csrfError(req, config.appUrl);
+  const csrf = csrfError(req, config);
   if (csrf) return errorResponse(csrf);
   if (policy.maintenance.enabled) return errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 }));
 
@@ -32,7 +32,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   if (form instanceof BffError) return errorResponse(form);
 
   const fail = (error: BffError) =>
-    form.isForm ? seeOther(req, config.appUrl, loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
+    form.isForm ? seeOther(req, config, loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
 
   const limited = await rt.loginLimiter.check(clientIp(req.headers, config.clientIp), form.email, policy);
   if (limited) return fail(limited);
@@ -47,7 +47,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     session.refreshExpiresAt,
     req.cookies.getAll().map((c) => c.name),
   );
-  const res = form.isForm ? new NextResponse(null, seeOther(req, config.appUrl, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
+  const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
   return res;
 }

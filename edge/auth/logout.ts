@@ -12,7 +12,7 @@ import { readSession } from '../session/read';
 /** POST /api/auth/logout: revoke upstream (best effort, bounded), then clear the session whatever happened. */
 export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response> {
   const { config } = rt;
-  const csrf = csrfError(req, config.appUrl);
+  const csrf = csrfError(req, config);
   if (csrf) return errorResponse(csrf);
 
   const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.sessions);
@@ -27,7 +27,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   }
 
   const isForm = (req.headers.get('content-type') ?? '').includes('form');
-  const res = isForm ? new NextResponse(null, seeOther(req, config.appUrl, '/')) : NextResponse.json({ ok: true });
+  const res = isForm ? new NextResponse(null, seeOther(req, config, '/')) : NextResponse.json({ ok: true });
   setResponseCookies(res, planSessionCookies(config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)));
   return res;
 }

@@ -12,10 +12,14 @@ export const DEFAULTS = {
   backendTimeoutMs: 15_000,
   logoutTimeoutMs: 2_000,
   loginBodyLimitBytes: 16 * 1024,
-  /** Measured: a rewrite costs ~1.0× a bare rewrite, forwarding from middleware ~0.75× (docs/performance.md). */
-  proxyMode: 'rewrite',
   /** Next's own limit for bodies reaching middleware (`experimental.proxyClientMaxBodySize`). */
   proxyBodyLimitBytes: 10 * 1024 * 1024,
+  /**
+   * Next's own body cut (`experimental.proxyClientMaxBodySize`) sits this far above our limit. Next drops the whole
+   * network chunk (≤ 64 KB) that crosses its cut, so a cut body still ends above our limit and is refused, never
+   * forwarded short: the margin must exceed one chunk.
+   */
+  nextBodyCutMarginBytes: 1024 * 1024,
   defaultAccessTtlSeconds: 5 * 60,
   defaultRefreshTtlSeconds: 7 * 24 * 3600,
   minSecretLength: 32,

@@ -3,7 +3,7 @@ import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults';
 import { DEFAULT_POLICY } from '../policy/defaults';
 import { parsePolicy } from '../policy/parse';
 import type { Policy } from '../policy/types';
-import type { AuthConfig, BffConfig, EdgeConfigConfig, JwtVerificationConfig, PresetName, ProxyConfig, StoreConfig } from './types';
+import type { AuthConfig, BffConfig, EdgeConfigConfig, JwtVerificationConfig, PresetName, StoreConfig } from './types';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,7 +65,6 @@ export function loadConfig(env: Env): BffConfig {
     loginPath: DEFAULTS.loginPath,
     backendTimeoutMs: int('BACKEND_TIMEOUT_MS', DEFAULTS.backendTimeoutMs, 100),
     proxy: {
-      mode: readProxyMode(read('PROXY_MODE'), problems),
       bodyLimitBytes: int('PROXY_BODY_LIMIT_BYTES', DEFAULTS.proxyBodyLimitBytes, 1),
     },
     logoutTimeoutMs: int('LOGOUT_TIMEOUT_MS', DEFAULTS.logoutTimeoutMs, 100),
@@ -162,13 +161,6 @@ function readEdgeConfig(read: (name: string) => string | undefined, problems: st
     ttlMs: int('POLICY_TTL_SECONDS', DEFAULTS.policyTtlSeconds, 1) * 1000,
     timeoutMs: DEFAULTS.edgeConfigTimeoutMs,
   };
-}
-
-function readProxyMode(value: string | undefined, problems: string[]): ProxyConfig['mode'] {
-  if (value === undefined) return DEFAULTS.proxyMode;
-  if (value === 'fetch' || value === 'rewrite') return value;
-  problems.push(`PROXY_MODE must be "fetch" or "rewrite": got "${value}".`);
-  return DEFAULTS.proxyMode;
 }
 
 function readStore(read: (name: string) => string | undefined, problems: string[]): StoreConfig | undefined {

@@ -72,12 +72,7 @@ export interface ClientIpConfig {
 }
 
 export interface ProxyConfig {
-  /**
-   * `rewrite` (default, fastest): Next's external rewrite; a bare 500 when the backend is down and
-   * the backend URL visible in `x-middleware-rewrite`. `fetch`: the middleware calls the backend and
-   * streams the answer; JSON 502/503/504 on failures, backend address hidden, about 25% slower here.
-   */
-  mode: 'fetch' | 'rewrite';
+  /** Largest request body forwarded to the backend; larger ones get 413 JSON. */
   bodyLimitBytes: number;
 }
 

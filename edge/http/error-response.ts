@@ -4,7 +4,6 @@ import { NO_STORE } from './cache-control';
 const STATUS: Record<BffErrorCode, number> = {
   bad_request: 400,
   payload_too_large: 413,
-  length_required: 411,
   unsupported_media_type: 415,
   unauthenticated: 401,
   csrf_rejected: 403,

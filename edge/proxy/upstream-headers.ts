@@ -1,22 +1,51 @@
-/** Never forwarded: the browser's credentials, and hop-by-hop headers that belong to one connection. */
+import { hopByHop } from '../http/hop-by-hop';
+
+/**
+ * Never forwarded, besides hop-by-hop headers: the browser's credentials, method overrides (the method the CSRF check saw is the method the backend runs), and the forwarding
+ * headers a client could forge (replaced below by what the BFF itself knows).
+ */
 const DROP = new Set([
   'cookie',
   'authorization',
-  'proxy-authorization',
-  'connection',
-  'keep-alive',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  'host',
+  'content-length',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
 ]);
 
-/** Headers for the backend: the client's, minus credentials and Next internals, plus our bearer. */
-export function upstreamHeaders(incoming: Headers, accessToken: string): Headers {
+/** What the BFF knows about the browser's request, for the backend's logs and absolute URLs. */
+export interface ForwardedFor {
+  /** The client IP as the rate limiter resolves it; `unknown` when it cannot tell. */
+  clientIp: string;
+  /** The app's public host and scheme. */
+  host: string;
+  proto: string;
+}
+
+/** Headers for the backend: the client's, minus credentials and Next internals, plus our bearer and forwarding facts. */
+export function upstreamHeaders(incoming: Headers, accessToken: string, forwarded: ForwardedFor): Headers {
   const headers = new Headers();
+  const isHop = hopByHop(incoming);
   incoming.forEach((value, name) => {
-    if (!DROP.has(name) && !name.startsWith('x-middleware-')) headers.set(name, value);
+    if (!DROP.has(name) && !isHop(name) && !name.startsWith('x-middleware-')) headers.set(name, value);
   });
   headers.set('authorization', `Bearer ${accessToken}`);
+  const { clientIp, host, proto } = forwarded;
+  const known = clientIp !== 'unknown';
+  if (known) {
+    headers.set('x-forwarded-for', clientIp);
+    headers.set('x-real-ip', clientIp);
+  }
+  headers.set('x-forwarded-host', host);
+  headers.set('x-forwarded-proto', proto);
+  const node = clientIp.includes(':') ? `"[${clientIp}]"` : clientIp;
+  headers.set('forwarded', `${known ? `for=${node};` : ''}host="${host}";proto=${proto}`);
   return headers;
 }

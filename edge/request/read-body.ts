@@ -4,7 +4,7 @@ import { BffError } from '../errors';
  * Reads a request body up to `limit` bytes. Larger bodies are refused with a typed 413
  * as soon as the declared length or the bytes read so far exceed it, without buffering the rest.
  */
-export async function readLimitedBody(req: Request, limit: number): Promise<Uint8Array | BffError> {
+export async function readLimitedBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | BffError> {
   const tooLarge = () => new BffError('payload_too_large', `The request body exceeds ${limit} bytes.`);
   const declared = Number(req.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) return tooLarge();

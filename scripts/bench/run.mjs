@@ -64,7 +64,7 @@ function middlewareBytes(dir) {
 async function main() {
   const dirs = await buildVariants(log);
   const ports = {};
-  for (const name of ['backend', 'nomw', 'passthrough', 'bare', 'bffFetch', 'bffRewrite']) ports[name] = await freePort();
+  for (const name of ['backend', 'nomw', 'passthrough', 'bare', 'bff']) ports[name] = await freePort();
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const backendProc = pinned(startBackend(ports.backend, { ACCESS_TTL_SECONDS: '3600', TEST_HOOKS: '1' }));
   procs.push(backendProc);
@@ -78,8 +78,7 @@ async function main() {
     nomw: [dirs.nomw, base],
     passthrough: [dirs.passthrough, base],
     bare: [dirs.bare, base],
-    bffFetch: [dirs.bff, { ...base, PROXY_MODE: 'fetch' }],
-    bffRewrite: [dirs.bff, { ...base, PROXY_MODE: 'rewrite' }],
+    bff: [dirs.bff, base],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -89,9 +88,9 @@ async function main() {
   }
   await Promise.all(Object.keys(apps).map((name) => waitForHttp(`http://127.0.0.1:${ports[name]}/`, 60_000)));
 
-  const login = await fetch(`http://127.0.0.1:${ports.bffFetch}/api/auth/login`, {
+  const login = await fetch(`http://127.0.0.1:${ports.bff}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports.bffFetch}` },
+    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports.bff}` },
     body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
   });
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -102,9 +101,8 @@ async function main() {
   const cases = {
     page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
     page_passthrough: [url('passthrough', '/bench'), browserish, [pgid.passthrough]],
-    page_session: [url('bffRewrite', '/bench'), browserish, [pgid.bffRewrite]],
-    proxy_session_fetch: [url('bffFetch', '/api/backend/notes'), browserish, [pgid.bffFetch, pgid.backend]],
-    proxy_session_rewrite: [url('bffRewrite', '/api/backend/notes'), browserish, [pgid.bffRewrite, pgid.backend]],
+    page_session: [url('bff', '/bench'), browserish, [pgid.bff]],
+    proxy_session: [url('bff', '/api/backend/notes'), browserish, [pgid.bff, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
   };
@@ -169,13 +167,11 @@ async function main() {
   const COMPARISONS = {
     session_vs_passthrough: ['page_session', 'page_passthrough'],
     session_vs_nomiddleware: ['page_session', 'page_nomw'],
-    proxy_vs_bare_rewrite: ['proxy_session_rewrite', 'proxy_bare_rewrite'],
-    proxy_fetch_mode_vs_bare_rewrite: ['proxy_session_fetch', 'proxy_bare_rewrite'],
-    proxy_vs_direct: ['proxy_session_rewrite', 'backend_direct'],
+    proxy_vs_bare_rewrite: ['proxy_session', 'proxy_bare_rewrite'],
+    proxy_vs_direct: ['proxy_session', 'backend_direct'],
   };
   const each = (fn) => Object.fromEntries(Object.entries(COMPARISONS).map(([k, [a, b]]) => [k, fn(a, b)]));
   const size = middlewareBytes(dirs.bff);
-  // proxy_* use the default PROXY_MODE (rewrite); the fetch mode's ratio is reported beside them.
   const result = {
     ...each(ratio),
     paired_round_medians: each(paired),

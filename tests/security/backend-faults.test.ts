@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app, clientFor, CookieJar, login, sameOrigin, sleep } from '../helpers/client';
+import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startStack, type Stack } from '../helpers/stack';
 
 type Client = ReturnType<typeof clientFor>;
 const clientOf = (stack: Stack) => clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
 
-describe('backend faults with PROXY_MODE=fetch: honest JSON answers', () => {
+describe('backend faults: honest JSON answers', () => {
   let stack: Stack;
   let c: Client;
   const jar = new CookieJar();
   beforeAll(async () => {
-    stack = await startStack({}, () => ({ PROXY_MODE: 'fetch', BACKEND_TIMEOUT_MS: '1500' }));
+    stack = await startStack({}, () => ({ BACKEND_TIMEOUT_MS: '1500' }));
     c = clientOf(stack);
     await c.login(jar);
   });
@@ -36,37 +36,26 @@ describe('backend faults with PROXY_MODE=fetch: honest JSON answers', () => {
   });
 });
 
-describe('backend faults with the default PROXY_MODE=rewrite (documented limits)', () => {
-  const jar = new CookieJar();
-  beforeAll(() => login(jar));
-
-  it("the backend's own error answers pass through as they are", async () => {
-    const html = await app('/api/backend/echo/broken?status=500', { jar });
-    expect(html.status).toBe(500);
-    const json = await app('/api/backend/notes', { method: 'POST', jar, headers: { 'content-type': 'application/json', ...sameOrigin() }, body: '{"text":""}' });
-    expect(json.status).toBe(422);
-  });
-});
-
 describe('backend down', () => {
-  let fetchMode: Stack;
-  let rewriteMode: Stack;
-  const jars = { fetch: new CookieJar(), rewrite: new CookieJar() };
+  let stack: Stack;
+  const jar = new CookieJar();
   beforeAll(async () => {
-    [fetchMode, rewriteMode] = await Promise.all([startStack({}, () => ({ PROXY_MODE: 'fetch' })), startStack({}, () => ({}))]);
-    await Promise.all([clientOf(fetchMode).login(jars.fetch), clientOf(rewriteMode).login(jars.rewrite)]);
-    await Promise.all([fetchMode.stopBackend(), rewriteMode.stopBackend()]);
+    stack = await startStack({}, () => ({}));
+    await clientOf(stack).login(jar);
+    await stack.stopBackend();
   });
-  afterAll(() => Promise.all([fetchMode?.stop(), rewriteMode?.stop()]));
+  afterAll(() => stack?.stop());
 
-  it('fetch mode: APIs answer 502 JSON; pages render an honest message; login says so; the session is kept', async () => {
-    const c = clientOf(fetchMode);
-    const api = await c.app('/api/backend/notes', { jar: jars.fetch });
+  it('APIs answer 502 JSON at once; pages render an honest message; login says so; the session is kept', async () => {
+    const c = clientOf(stack);
+    const started = Date.now();
+    const api = await c.app('/api/backend/notes', { jar });
     expect(api.status).toBe(502);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await api.json()).toMatchObject({ error: 'backend_unreachable' });
     expect(api.headers.getSetCookie()).toEqual([]);
 
-    const page = await c.app('/dashboard', { jar: jars.fetch });
+    const page = await c.app('/dashboard', { jar });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('The backend is unreachable right now');
 
@@ -77,19 +66,7 @@ describe('backend down', () => {
     });
     expect(attempt.status).toBe(502);
     expect((await attempt.json()).error).toBe('backend_unreachable');
-    expect((await (await c.app('/api/auth/session', { jar: jars.fetch })).json()).user).not.toBeNull();
-  });
-
-  it("rewrite mode: Next's own bare 500 for the API (documented), honest pages, the session kept, no hang", async () => {
-    const c = clientOf(rewriteMode);
-    const started = Date.now();
-    const api = await c.app('/api/backend/notes', { jar: jars.rewrite });
-    expect(api.status).toBe(500);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(api.headers.getSetCookie()).toEqual([]);
-    const page = await c.app('/dashboard', { jar: jars.rewrite });
-    expect(await page.text()).toContain('The backend is unreachable right now');
-    expect((await (await c.app('/api/auth/session', { jar: jars.rewrite })).json()).user).not.toBeNull();
+    expect((await (await c.app('/api/auth/session', { jar })).json()).user).not.toBeNull();
   });
 });
 

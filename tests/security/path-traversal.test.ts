@@ -41,3 +41,26 @@ describe('path traversal through /api/backend', () => {
     expect(after.loginCalls).toBe(before.loginCalls);
   });
 });
+
+/** Paths that some backend would resolve differently from us: refused before anything is sent. */
+describe('paths a backend could resolve elsewhere → 400 JSON', () => {
+  const jar = new CookieJar();
+  beforeAll(() => login(jar));
+
+  it.each([
+    '/api/backend/echo/..;/__test/stats',
+    '/api/backend/echo/%2e%2e;x=1/__test/stats',
+    '/api/backend/echo/%252e%252e/__test/stats',
+    '/api/backend/echo/a%252fb',
+    '/api/backend/echo/%EF%BC%8E%EF%BC%8E/__test/stats',
+    '/api/backend/echo/a%EF%BC%8Fb',
+    '/api/backend/echo/a%E2%88%95b',
+    '/api/backend/echo/%E2%80%A4%E2%80%A4/__test/stats',
+  ])('%s', async (path) => {
+    const before = (await backend.stats()).echoCalls;
+    const res = await rawRequest(path, { cookie: jar.header() });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toBe('path_rejected');
+    expect((await backend.stats()).echoCalls).toBe(before);
+  });
+});

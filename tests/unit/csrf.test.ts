@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csrfError } from '@/edge/request/csrf';
-import { isSameOriginRequest, selfOrigin } from '@/edge/request/same-origin';
+import { publicOriginString } from '@/edge/request/public-origin';
+import { isSameOriginRequest } from '@/edge/request/same-origin';
 import { request } from '../helpers/unit';
 
 const allowed = ['https://app.example'];
@@ -19,18 +20,21 @@ describe('CSRF gate', () => {
     expect(isSameOriginRequest(new Headers(), allowed)).toBe(false);
   });
 
-  it('the own origin is APP_URL when set, else the Host the browser used', () => {
+  it("the own origin is APP_URL when set, else the Host the browser used; a client's X-Forwarded-Host only behind a trusted proxy", () => {
     const fallback = new URL('http://localhost:3000/');
-    expect(selfOrigin(new Headers({ host: 'shop.test' }), new URL('https://app.example/x'), fallback)).toBe('https://app.example');
-    expect(selfOrigin(new Headers({ host: 'shop.test:8080' }), undefined, fallback)).toBe('http://shop.test:8080');
-    expect(selfOrigin(new Headers({ host: 'shop.test', 'x-forwarded-proto': 'https' }), undefined, fallback)).toBe('https://shop.test');
+    const direct = { onVercel: false, trustedProxyCount: 0 };
+    expect(publicOriginString(new Headers({ host: 'shop.test' }), new URL('https://app.example/x'), fallback, direct)).toBe('https://app.example');
+    expect(publicOriginString(new Headers({ host: 'shop.test:8080' }), undefined, fallback, direct)).toBe('http://shop.test:8080');
+    expect(publicOriginString(new Headers({ host: 'shop.test', 'x-forwarded-host': 'evil.example' }), undefined, fallback, direct)).toBe('http://shop.test');
+    const proxied = { onVercel: false, trustedProxyCount: 1 };
+    expect(publicOriginString(new Headers({ host: 'internal:3000', 'x-forwarded-host': 'shop.test', 'x-forwarded-proto': 'https' }), undefined, fallback, proxied)).toBe('https://shop.test');
   });
 
   it('safe methods are never blocked; unsafe ones from elsewhere are', () => {
-    expect(csrfError(request('/api/backend/x', { headers: { origin: 'https://evil.example' } }), undefined)).toBeUndefined();
+    expect(csrfError(request('/api/backend/x', { headers: { origin: 'https://evil.example' } }), { clientIp: { onVercel: false, trustedProxyCount: 0 } })).toBeUndefined();
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'https://evil.example' } }), undefined)?.code).toBe('csrf_rejected');
-      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'http://localhost:3000', host: 'localhost:3000' } }), undefined)).toBeUndefined();
+      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'https://evil.example' } }), { clientIp: { onVercel: false, trustedProxyCount: 0 } })?.code).toBe('csrf_rejected');
+      expect(csrfError(request('/api/backend/x', { method, headers: { origin: 'http://localhost:3000', host: 'localhost:3000' } }), { clientIp: { onVercel: false, trustedProxyCount: 0 } })).toBeUndefined();
     }
   });
 });

@@ -1,0 +1,36 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { app, CookieJar, login } from '../helpers/client';
+
+/**
+ * A backend answer is data, never instructions to Next: an API that echoes attacker-chosen headers
+ * (`x-middleware-rewrite`, `x-middleware-set-cookie`, a `Set-Cookie` for our session) changes nothing.
+ */
+describe('hostile backend response headers', () => {
+  const jar = new CookieJar();
+  beforeAll(() => login(jar));
+
+  it('Next-internal headers are dropped, our session cookie cannot be set or cleared, other cookies pass', async () => {
+    const session = jar.cookies.get('__Host-bff_session');
+    const res = await app('/api/backend/echo/x?hostile=1', { jar });
+    expect(res.status).toBe(200);
+    // Next would have proxied to 127.0.0.1:9 (and answered 500) had it acted on x-middleware-rewrite.
+    expect(((await res.json()) as { path: string }).path).toBe('/echo/x');
+    for (const name of res.headers.keys()) expect(name).not.toMatch(/^x-(middleware|nextjs)-/);
+    expect(res.headers.getSetCookie()).toEqual(['backend_pref=1; Path=/']);
+    expect(jar.cookies.get('__Host-bff_session')).toBe(session);
+    expect((await app('/api/auth/session', { jar }).then((r) => r.json())).user).not.toBeNull();
+  });
+
+  it('a client cannot smuggle method overrides or forwarding headers to the backend', async () => {
+    const res = await app('/api/backend/echo/x', {
+      jar,
+      headers: { 'x-http-method-override': 'DELETE', 'x-method-override': 'DELETE', 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example', 'x-real-ip': '6.6.6.6' },
+    });
+    const { headers } = (await res.json()) as { headers: Record<string, string> };
+    expect(headers['x-http-method-override']).toBeUndefined();
+    expect(headers['x-method-override']).toBeUndefined();
+    expect(headers['x-forwarded-host']).not.toBe('evil.example');
+    expect(headers.forwarded).not.toContain('evil.example');
+    expect(headers['x-real-ip']).not.toBe('6.6.6.6');
+  });
+});

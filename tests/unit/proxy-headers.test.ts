@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { withoutTrailingSlash } from '@/edge/guard/trailing-slash';
+import { clientResponseHeaders } from '@/edge/proxy/response-headers';
+import { upstreamHeaders } from '@/edge/proxy/upstream-headers';
+import { publicOrigin } from '@/edge/request/public-origin';
+
+const target = new URL('http://10.0.0.5:8000/api/x');
+const rules = { sessionCookie: '__Host-bff_session', backendBase: new URL('http://10.0.0.5:8000/api'), publicPrefix: new URL('https://app.example/api/backend') };
+
+describe('request headers to the backend', () => {
+  const browser = new Headers({
+    accept: 'application/json',
+    'content-type': 'application/json',
+    cookie: '__Host-bff_session=x; theme=dark',
+    authorization: 'Bearer forged',
+    'x-forwarded-for': '6.6.6.6',
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-proto': 'gopher',
+    forwarded: 'for=6.6.6.6;host=evil.example',
+    'x-real-ip': '6.6.6.6',
+    'x-http-method-override': 'DELETE',
+    'x-http-method': 'DELETE',
+    'x-method-override': 'DELETE',
+    'x-middleware-subrequest': 'middleware',
+    connection: 'keep-alive, x-secret-hop',
+    'x-secret-hop': '1',
+    'content-length': '12',
+  });
+
+  it('replaces forwarding headers with what the BFF knows, drops overrides, credentials and hop-by-hop headers', () => {
+    const sent = upstreamHeaders(browser, 'access-1', { clientIp: '203.0.113.7', host: 'app.example', proto: 'https' });
+    expect(Object.fromEntries(sent)).toEqual({
+      accept: 'application/json',
+      'content-type': 'application/json',
+      authorization: 'Bearer access-1',
+      'x-forwarded-for': '203.0.113.7',
+      'x-real-ip': '203.0.113.7',
+      'x-forwarded-host': 'app.example',
+      'x-forwarded-proto': 'https',
+      forwarded: 'for=203.0.113.7;host="app.example";proto=https',
+    });
+  });
+
+  it('quotes IPv6 in Forwarded and omits the address when it is unknown', () => {
+    expect(upstreamHeaders(browser, 'a', { clientIp: '2001:db8::1', host: 'h', proto: 'http' }).get('forwarded')).toBe('for="[2001:db8::1]";host="h";proto=http');
+    const unknown = upstreamHeaders(browser, 'a', { clientIp: 'unknown', host: 'h', proto: 'http' });
+    expect(unknown.get('x-forwarded-for')).toBeNull();
+    expect(unknown.get('x-real-ip')).toBeNull();
+    expect(unknown.get('forwarded')).toBe('host="h";proto=http');
+  });
+
+  it("takes the public host from a client's X-Forwarded-Host only behind a trusted proxy or platform", () => {
+    const headers = new Headers({ host: 'app.example:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+    const fallback = new URL('http://localhost:3000/x');
+    expect(publicOrigin(headers, undefined, fallback, { onVercel: false, trustedProxyCount: 0 })).toEqual({ host: 'app.example:3000', proto: 'http' });
+    expect(publicOrigin(headers, undefined, fallback, { onVercel: false, trustedProxyCount: 1 })).toEqual({ host: 'evil.example', proto: 'https' });
+    expect(publicOrigin(headers, new URL('https://app.example'), fallback, { onVercel: true, trustedProxyCount: 0 })).toEqual({ host: 'app.example', proto: 'https' });
+  });
+});
+
+describe('response headers to the browser', () => {
+  it('drops what Next would act on and hop-by-hop headers; keeps the rest', () => {
+    const upstream = new Headers({
+      'content-type': 'application/json',
+      'x-request-id': 'r1',
+      'x-middleware-rewrite': 'http://evil.example/',
+      'x-middleware-set-cookie': 'a=b',
+      'x-middleware-next': '1',
+      'x-nextjs-redirect': '/x',
+      'x-nextjs-rewrite': '/y',
+      connection: 'close, x-hop',
+      'x-hop': '1',
+      'keep-alive': 'timeout=5',
+      'transfer-encoding': 'chunked',
+      'cache-control': 'max-age=60',
+    });
+    expect(Object.fromEntries(clientResponseHeaders(upstream, rules, target))).toEqual({ 'content-type': 'application/json', 'x-request-id': 'r1', 'cache-control': 'max-age=60' });
+  });
+
+  it('a backend Set-Cookie can neither set nor clear the session cookie or its chunks; others pass', () => {
+    const upstream = new Headers();
+    for (const c of ['__Host-bff_session=evil; Path=/', '__Host-bff_session.0=evil', '__Host-bff_session=; Max-Age=0', 'csrftoken=abc; Path=/', '__Host-bff_session_x=1']) upstream.append('set-cookie', c);
+    expect(clientResponseHeaders(upstream, rules, target).getSetCookie()).toEqual(['csrftoken=abc; Path=/', '__Host-bff_session_x=1']);
+  });
+
+  it('maps redirects into the backend to the public prefix; other redirects pass', () => {
+    const location = (l: string) => clientResponseHeaders(new Headers({ location: l }), rules, new URL('http://10.0.0.5:8000/api/notes')).get('location');
+    expect(location('http://10.0.0.5:8000/api/notes/?page=2#top')).toBe('https://app.example/api/backend/notes/?page=2#top');
+    expect(location('/api/me/')).toBe('https://app.example/api/backend/me/');
+    expect(location('me/')).toBe('https://app.example/api/backend/me/');
+    expect(location('?page=3')).toBe('https://app.example/api/backend/notes?page=3');
+    expect(location('/elsewhere')).toBe('https://app.example/elsewhere');
+    expect(location('https://cdn.example/file')).toBe('https://cdn.example/file');
+    expect(location('http://[bad')).toBeNull();
+  });
+
+  it('is private unless the backend says otherwise; event streams are never compressed into a buffer', () => {
+    expect(clientResponseHeaders(new Headers(), rules, target).get('cache-control')).toBe('private');
+    expect(clientResponseHeaders(new Headers({ 'cache-control': 'public, max-age=5' }), rules, target).get('cache-control')).toBe('public, max-age=5');
+    expect(clientResponseHeaders(new Headers({ 'content-type': 'text/event-stream' }), rules, target).get('cache-control')).toBe('private, no-transform');
+  });
+
+  it('drops the length of a body that fetch has decoded, keeps it otherwise', () => {
+    expect(clientResponseHeaders(new Headers({ 'content-length': '10', 'content-encoding': 'gzip' }), rules, target).get('content-length')).toBeNull();
+    expect(clientResponseHeaders(new Headers({ 'content-length': '10' }), rules, target).get('content-length')).toBe('10');
+  });
+});
+
+describe('trailing slashes outside /api/backend', () => {
+  it.each([
+    ['/dashboard/', '/dashboard'],
+    ['/a/b//', '/a/b'],
+    ['//evil.example/', '/evil.example'],
+    ['/\\evil.example/', '/evil.example'],
+  ])('%s → %s', (path, expected) => expect(withoutTrailingSlash(path)).toBe(expected));
+
+  it('leaves / and slash-less paths alone', () => {
+    expect(withoutTrailingSlash('/')).toBeUndefined();
+    expect(withoutTrailingSlash('/dashboard')).toBeUndefined();
+  });
+});
