@@ -15,7 +15,9 @@ export type BffErrorCode =
   | 'backend_unreachable'
   | 'backend_timeout'
   | 'backend_error'
+  | 'backend_unavailable'
   | 'refresh_unavailable'
+  | 'session_too_large'
   | 'rate_limited'
   | 'rate_limit_unavailable'
   | 'maintenance';

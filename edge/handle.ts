@@ -9,7 +9,7 @@ import { forwardToBackend } from './proxy/forward';
 import { forwardableBody } from './proxy/request-body';
 import { backendTarget } from './proxy/target';
 import { upstreamHeaders } from './proxy/upstream-headers';
-import { accessExpired, needsRefresh } from './refresh/policy';
+import { accessExpired, refreshDue } from './refresh/due';
 import { login } from './auth/login';
 import { BACKEND_PREFIX, classify, LOGIN_ROUTE, LOGOUT_ROUTE, type RouteKind } from './request/classify';
 import { publicOrigin } from './request/public-origin';
@@ -48,19 +48,24 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
-  // A token that fails upstream verification is treated as expired: refreshed once, else logged out.
-  const stale = needsRefresh(session, rt.now(), policy.refreshSkewSeconds * 1000) || (rt.verifier && !(await rt.verifier.verify(session.accessToken)));
-  if (stale && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
-    const outcome = await rt.refresher.refresh(session);
-    if (outcome.kind === 'rejected') {
-      return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
+  const skewMs = policy.refreshSkewSeconds * 1000;
+  const loggedOut = () => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
+  // A token that fails upstream verification counts as expired; one that cannot be checked right now is used as is.
+  const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';
+  const due = verdict === 'invalid' || refreshDue(session, rt.now(), skewMs);
+  if (due && !session.refreshToken) {
+    // Access-token-only backends: the session ends with its token, with nothing to refresh.
+    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut();
+  } else if (due && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
+    const outcome = await rt.refresher.refresh(session, skewMs);
+    if (outcome.kind === 'rejected') return loggedOut();
+    // A newer session reached before an outage is stored even so.
+    const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
+    if (latest) {
+      session = latest.session;
+      writes = planSessionCookies(config.cookie, latest.sealed, session.refreshExpiresAt, present());
     }
-    if (outcome.kind === 'refreshed') {
-      session = outcome.session;
-      writes = planSessionCookies(config.cookie, outcome.sealed, session.refreshExpiresAt, present());
-    } else {
-      refreshError = outcome.error;
-    }
+    if (outcome.kind === 'unavailable') refreshError = outcome.error;
   }
 
   switch (route) {
@@ -94,7 +99,8 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   if (csrf) return withCookies(errorResponse(csrf), writes);
   const target = backendTarget(config.backendUrl, req.nextUrl.pathname, req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
-  if (refreshError && accessExpired(session, rt.now())) return errorResponse(refreshError);
+  // Never send a token known to be dead: 503 with Retry-After until a refresh succeeds.
+  if (refreshError && accessExpired(session, rt.now())) return withCookies(errorResponse(refreshError), writes);
   const body = await forwardableBody(req, config.proxy.bodyLimitBytes);
   if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 

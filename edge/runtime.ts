@@ -38,7 +38,7 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
   const now = overrides.now ?? Date.now;
   const adapter = adapterFor(config.auth);
   const keyring = await keyringFor(config.secrets);
-  const verifier = config.jwt && createAccessTokenVerifier(config.jwt);
+  const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
   return {
     config,
     keyring,

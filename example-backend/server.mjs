@@ -21,6 +21,7 @@ const tokens = await createTokenService({
   issuer: env.JWT_ISSUER,
   audience: env.JWT_AUDIENCE,
   refreshFormat: mode === 'simplejwt' ? 'jwt' : 'opaque',
+  issueRefreshTokens: env.REFRESH_TOKENS !== '0',
 });
 
 const accounts = new Map([['demo@example.com', { id: 1, email: 'demo@example.com', name: 'Demo User', password: 'demo-password' }]]);
@@ -33,7 +34,7 @@ const users = {
 };
 const notes = new Map(); // userId -> [{ id, text, createdAt }]
 const stats = { loginCalls: 0, refreshCalls: 0, logoutCalls: 0, echoCalls: 0 };
-const faultSettings = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 };
+const faultSettings = { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503, jwksDown: false };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const faults = {
   /** Counts a refresh call and plays any configured fault; true when it already answered. */
@@ -99,6 +100,10 @@ const resources = {
 const openRoutes = {
   ...contract(helpers),
   async 'GET /.well-known/jwks.json'(req, res) {
+    if (faultSettings.jwksDown) {
+      res.writeHead(503, { 'content-type': 'text/html' });
+      return res.end('<html><body>Service Unavailable</body></html>');
+    }
     send(res, 200, tokens.jwks);
   },
 };
@@ -109,7 +114,7 @@ const testRoutes = {
   },
   async 'POST /__test/reset'(req, res) {
     Object.assign(stats, { loginCalls: 0, refreshCalls: 0, logoutCalls: 0, echoCalls: 0 });
-    Object.assign(faultSettings, { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503 });
+    Object.assign(faultSettings, { refreshDelayMs: 0, refreshFailures: 0, refreshStatus: 503, jwksDown: false });
     tokens.settings.accessTtlSeconds = defaultAccessTtl;
     send(res, 200, { ok: true });
   },
@@ -117,6 +122,10 @@ const testRoutes = {
     const body = (await readJson(req)) ?? {};
     if (body.accessTtlSeconds !== undefined) tokens.settings.accessTtlSeconds = body.accessTtlSeconds;
     for (const key of Object.keys(faultSettings)) if (body[key] !== undefined) faultSettings[key] = body[key];
+    send(res, 200, { ok: true });
+  },
+  async 'POST /__test/rotate-key'(req, res) {
+    await tokens.rotateSigningKey();
     send(res, 200, { ok: true });
   },
   async 'POST /__test/users'(req, res) {

@@ -1,17 +1,24 @@
-// Token issuing for the example backend: signed JWT access tokens (HS256, or ES256 with a JWKS)
-// and rotating, single-use refresh tokens grouped in families: reuse of a spent one revokes the family.
+// Token issuing for the example backend: signed JWT access tokens (HS256, or ES256 with a JWKS whose key can
+// rotate) and rotating, single-use refresh tokens grouped in families: reuse of a spent one revokes the family.
+// With `issueRefreshTokens: false` it behaves like an access-token-only API (Sanctum, devise-jwt).
 import { randomBytes } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 
-export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, alg = 'HS256', secret, issuer, audience, refreshFormat = 'opaque' }) {
+export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, alg = 'HS256', secret, issuer, audience, refreshFormat = 'opaque', issueRefreshTokens = true }) {
   let signKey;
+  let kid = 'example-1';
+  const verifyKeys = new Map(); // kid -> public key (ES256)
   let verifyKey;
-  let jwks = { keys: [] };
-  if (alg === 'ES256') {
+  const jwks = { keys: [] };
+  async function newEs256Key(id) {
     const pair = await generateKeyPair('ES256');
+    kid = id;
     signKey = pair.privateKey;
-    verifyKey = pair.publicKey;
-    jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'example-1', alg: 'ES256', use: 'sig' }] };
+    verifyKeys.set(id, pair.publicKey);
+    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: id, alg: 'ES256', use: 'sig' });
+  }
+  if (alg === 'ES256') {
+    await newEs256Key(kid);
   } else {
     signKey = verifyKey = secret ? new TextEncoder().encode(secret) : randomBytes(32);
   }
@@ -21,7 +28,7 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
 
   const sign = (claims, exp) => {
     let jwt = new SignJWT(claims)
-      .setProtectedHeader(alg === 'ES256' ? { alg, kid: 'example-1' } : { alg })
+      .setProtectedHeader(alg === 'ES256' ? { alg, kid } : { alg })
       .setIssuedAt()
       .setExpirationTime(exp)
       .setJti(randomBytes(8).toString('hex'));
@@ -34,6 +41,7 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
     const accessExp = Math.floor(Date.now() / 1000) + settings.accessTtlSeconds;
     const accessToken = await sign({ sub: String(user.id), user_id: user.id, email: user.email, fam: familyId, token_type: 'access' }, accessExp);
     const refreshExpMs = Date.now() + settings.refreshTtlSeconds * 1000;
+    if (!issueRefreshTokens) return { accessToken, accessExp, refreshToken: undefined, refreshExpMs, user };
     const refreshToken =
       refreshFormat === 'jwt'
         ? await sign({ user_id: user.id, token_type: 'refresh' }, Math.floor(refreshExpMs / 1000))
@@ -45,6 +53,8 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
   return {
     settings,
     jwks,
+    /** Signs from now on with a new ES256 key (a new `kid`), as identity providers rotate theirs. */
+    rotateSigningKey: () => newEs256Key(`example-${verifyKeys.size + 1}`),
     login(user) {
       const familyId = randomBytes(8).toString('hex');
       families.set(familyId, { user, revoked: false });
@@ -78,7 +88,8 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
       const match = /^Bearer (.+)$/.exec(authorization ?? '');
       if (!match) return null;
       try {
-        const { payload } = await jwtVerify(match[1], verifyKey, { algorithms: [alg] });
+        const key = alg === 'ES256' ? (header) => verifyKeys.get(header.kid) : verifyKey;
+        const { payload } = await jwtVerify(match[1], key, { algorithms: [alg] });
         const family = families.get(payload.fam);
         if (payload.token_type !== 'access' || !family || family.revoked) return null;
         return { user: family.user, familyId: payload.fam };

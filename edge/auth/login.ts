@@ -12,6 +12,7 @@ import { csrfError } from '../request/csrf';
 import type { BffRuntime } from '../runtime';
 import { setResponseCookies } from '../session/apply';
 import { sealSession } from '../session/codec';
+import { fitsInCookies } from '../session/chunks';
 import { planSessionCookies } from '../session/cookie-writes';
 import type { Session } from '../session/types';
 import { loginErrorLocation, seeOther } from './form-redirect';
@@ -40,13 +41,13 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const session = await signIn(form, rt);
   if (session instanceof BffError) return fail(session);
 
+  const sealed = await sealSession(session, rt.keyring);
+  if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
+    logWarn('session_too_large', { bytes: sealed.length });
+    return fail(new BffError('session_too_large', 'The sign-in answer is too large to keep in a session cookie.'));
+  }
   await rt.loginLimiter.forgive(form.email, policy);
-  const writes = planSessionCookies(
-    config.cookie,
-    await sealSession(session, rt.keyring),
-    session.refreshExpiresAt,
-    req.cookies.getAll().map((c) => c.name),
-  );
+  const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
   return res;
@@ -61,10 +62,16 @@ async function signIn(form: LoginForm, rt: BffRuntime): Promise<Session | BffErr
     if (!result.ok) return result.error;
     const user = await userForGrant(result.grant, config, rt.fetch);
     const session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
-    if (!session) return new BffError('backend_error', 'The backend answered the login without a user or refresh token.');
-    if (rt.verifier && !(await rt.verifier.verify(session.accessToken))) {
-      logWarn('login_token_unverified');
+    if (!session) return new BffError('backend_error', 'The backend answered the login without a user.');
+    const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';
+    if (verdict === 'invalid') {
+      logWarn('login_token_invalid');
       return new BffError('backend_error', "The backend's access token failed verification.");
+    }
+    // No session starts on claims nobody could check; an existing one is never ended for it (refresh/refresher.ts).
+    if (verdict === 'unavailable') {
+      logWarn('login_token_unverifiable');
+      return new BffError('backend_unavailable', 'Signing in is unavailable right now. Please try again shortly.', { retryAfter: 5 });
     }
     return session;
   } catch (error) {

@@ -11,18 +11,22 @@ export interface Lifetimes {
  * Turns a backend's grant into a session, filling what it left out. Expiry, in order: an absolute
  * time, `expires_in`, the JWT `exp` claim, the configured default. On refresh, the refresh token
  * and user are carried over from the previous session when the backend does not send new ones.
+ * Without any refresh token the session lasts as long as its access token.
  */
 export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: number, previous?: Session): Session | null {
   const refreshToken = grant.refreshToken ?? previous?.refreshToken;
   const user = grant.user ?? previous?.user;
-  if (!refreshToken || !user) return null;
+  if (!user) return null;
   const inMs = (seconds?: number) => (seconds === undefined ? undefined : now + seconds * 1000);
   const accessExpiresAt =
     grant.accessExpiresAt ?? inMs(grant.accessExpiresIn) ?? jwtExpiryMs(grant.accessToken) ?? now + lifetimes.defaultAccessTtlMs;
+  // The session ends with the access token (handle.ts logs it out then); the cookie stays readable a while longer
+  // so that a returning visitor is told the session ended rather than silently treated as a stranger.
+  if (!refreshToken) return { accessToken: grant.accessToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt: now + lifetimes.defaultRefreshTtlMs, user };
   const refreshExpiresAt =
     grant.refreshExpiresAt ??
     inMs(grant.refreshExpiresIn) ??
     (grant.refreshToken ? jwtExpiryMs(grant.refreshToken) : previous?.refreshExpiresAt) ??
     now + lifetimes.defaultRefreshTtlMs;
-  return { accessToken: grant.accessToken, refreshToken, accessExpiresAt, refreshExpiresAt, user };
+  return { accessToken: grant.accessToken, refreshToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt, user };
 }

@@ -53,7 +53,7 @@ export interface BackendAdapter {
   refresh(refreshToken: string): BackendCall;
   parseRefresh(reply: BackendReply): RefreshReply;
   /** Upstream revocation on logout, when the backend has one. */
-  logout(tokens: { accessToken: string; refreshToken: string }): BackendCall | null;
+  logout(tokens: { accessToken: string; refreshToken?: string }): BackendCall | null;
 }
 
 /** An adapter is made from the configured paths and client settings. */

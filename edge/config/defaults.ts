@@ -8,6 +8,10 @@ export const DEFAULTS = {
   /** Browsers cap a cookie near 4096 bytes including its name and attributes. */
   cookieChunkSize: 3500,
   refreshGraceSeconds: 30,
+  /** The effective refresh skew is at most this fraction of the access token's lifetime (refresh/due.ts). */
+  refreshSkewLifetimeFraction: 0.25,
+  /** A request with a cookie several rotations old follows at most this many successors to the newest session. */
+  maxSuccessorHops: 5,
   refreshTimeoutMs: 5_000,
   backendTimeoutMs: 15_000,
   logoutTimeoutMs: 2_000,

@@ -2,57 +2,77 @@ import { logWarn } from '../log';
 import { openSession } from '../session/codec';
 import type { SessionKeyring } from '../session/keys';
 import type { KvStore } from '../store/types';
-import type { RefreshOutcome } from './refresher';
+import { unavailable, type RefreshOutcome } from './outcome';
 
 export interface CoordinationOptions {
   store: KvStore;
   keyring: SessionKeyring;
   /** Unique per instance: the value of the locks it holds. */
   instanceId: string;
-  /** Held while redeeming; expires so another instance takes over if the holder dies. */
+  /**
+   * Held while redeeming; at least the worst case of the work under it and the grace window, so that a holder that
+   * dies (or cannot publish) blocks the old token for as long as the grace window would have served it.
+   */
   lockTtlMs: number;
   /** How long published outcomes serve requests still carrying the old cookie. */
   graceMs: number;
-  /** How long a loser waits for the winner's outcome before answering "try again". */
-  waitMs: number;
+  /** How many times a loser looks for the winner's outcome, `pollMs` apart, before answering "try again". */
+  polls: number;
   pollMs: number;
-  now: () => number;
-  unavailable: () => RefreshOutcome;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /**
- * Exactly one instance redeems a given refresh token. The winner of `SET NX PX` on the lock
- * calls the backend and publishes the outcome under the token's hash for the grace window: the
- * new session as its sealed cookie value (encrypted with the session key, never in clear), or a
- * definitive rejection. Losers and late requests wait for that outcome; they never redeem the
- * old token and never clear cookies. A store failure degrades to redeeming in this instance.
+ * Exactly one instance redeems a given refresh token. The winner of `SET NX PX` on the lock calls the backend and
+ * publishes the outcome under the token's hash for the grace window: the new session as its sealed cookie value
+ * (encrypted with the session key, never in clear), or a definitive rejection. Losers and late requests wait for
+ * that outcome; they never redeem the old token and never clear cookies.
+ *
+ * A store failure means "unavailable", never a redeem in this instance alone: another instance may hold the lock
+ * and be redeeming the same token, and a backend with reuse detection would then revoke the whole family. The
+ * session is kept; the refresh resumes when the store answers. The lock is released on every path but one: when
+ * the outcome could not be published, it is left to expire, so that nobody redeems the spent token in the meantime.
  */
 export async function coordinatedRefresh(key: string, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
   const lockKey = `bff:refresh:lock:${key}`;
   const outcomeKey = `bff:refresh:outcome:${key}`;
-  let redeemed: Promise<RefreshOutcome> | undefined;
-  const redeemOnce = () => (redeemed ??= redeem());
-
   try {
-    const deadline = o.now() + o.waitMs;
-    for (;;) {
+    for (let poll = 0; ; poll++) {
       const published = await readOutcome(o, outcomeKey);
       if (published) return published;
-      if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs)) {
-        // The previous holder may have published and released between our read and our lock.
-        const late = await readOutcome(o, outcomeKey);
-        const outcome = late ?? (await redeemOnce());
-        if (!late && outcome.kind !== 'unavailable') await o.store.set(outcomeKey, encode(outcome), o.graceMs);
-        await o.store.deleteIfValue(lockKey, o.instanceId);
-        return outcome;
-      }
-      if (o.now() >= deadline) return o.unavailable();
-      await new Promise((resolve) => setTimeout(resolve, o.pollMs));
+      if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs)) break;
+      if (poll >= o.polls) return unavailable();
+      await o.sleep(o.pollMs);
     }
-  } catch (error) {
-    logWarn('refresh_store_unavailable', { reason: (error as Error)?.name, fallback: 'in_instance' });
-    // Never redeem twice: if this instance already called the backend, that answer stands.
-    return redeemOnce();
+  } catch {
+    logWarn('refresh_store_unavailable');
+    return unavailable();
+  }
+  return redeemHoldingLock(lockKey, outcomeKey, redeem, o);
+}
+
+async function redeemHoldingLock(lockKey: string, outcomeKey: string, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
+  let release = true;
+  try {
+    // The previous holder may have published and released between our read and our lock.
+    const late = await readOutcome(o, outcomeKey);
+    if (late) return late;
+    const outcome = await redeem();
+    if (outcome.kind !== 'unavailable') {
+      try {
+        await o.store.set(outcomeKey, encode(outcome), o.graceMs);
+      } catch {
+        logWarn('refresh_publish_failed', { lock: 'left_to_expire' });
+        release = false;
+      }
+    }
+    return outcome;
+  } catch {
+    // Only the late read can fail here: without it we cannot know the token is unspent.
+    logWarn('refresh_store_unavailable', { fallback: 'unavailable' });
+    return unavailable();
+  } finally {
+    if (release) await o.store.deleteIfValue(lockKey, o.instanceId).catch(() => logWarn('refresh_lock_release_failed'));
   }
 }
 

@@ -1,29 +1,27 @@
-import type { AccessTokenVerifier } from '../backend/access-token-verifier';
+import { JWKS_TIMEOUT_MS, type AccessTokenVerifier } from '../backend/access-token-verifier';
 import { callBackend } from '../backend/call';
 import { sessionFromGrant } from '../backend/grant-to-session';
 import type { BackendAdapter } from '../backend/types';
 import { DEFAULTS } from '../config/defaults';
 import type { BffConfig } from '../config/types';
+import { digestKey } from '../crypto/digest-key';
 import { BffError } from '../errors';
 import { logWarn } from '../log';
+import { fitsInCookies } from '../session/chunks';
 import { sealSession } from '../session/codec';
 import type { SessionKeyring } from '../session/keys';
 import type { Session } from '../session/types';
 import type { KvStore } from '../store/types';
 import { coordinatedRefresh } from './cross-instance';
-import { digestKey } from '../crypto/digest-key';
+import { accessExpired, refreshDue } from './due';
+import { unavailable, type RefreshOutcome } from './outcome';
 import { SingleFlight } from './single-flight';
 
-export type RefreshOutcome =
-  /** `sealed` is the new cookie value, encrypted once and shared by every request that waited. */
-  | { kind: 'refreshed'; session: Session; sealed: string }
-  /** The backend definitively refused the refresh token: the user is logged out. */
-  | { kind: 'rejected' }
-  /** Timeout, network error, 5xx: the session is kept and the refresh retried later. */
-  | { kind: 'unavailable'; error: BffError };
+export type { RefreshOutcome } from './outcome';
 
 export interface Refresher {
-  refresh(session: Session): Promise<RefreshOutcome>;
+  /** Renews `session`, following successors until the session's access token is outside `maxSkewMs` (refresh/due.ts). */
+  refresh(session: Session, maxSkewMs: number): Promise<RefreshOutcome>;
 }
 
 export interface RefresherDeps {
@@ -35,19 +33,22 @@ export interface RefresherDeps {
   store?: KvStore;
   fetch?: typeof fetch;
   now?: () => number;
+  /** How a loser waits between looks at the store (injected by the simulation test). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
- * Refreshes sessions with single-flight per refresh token inside this instance:
- * concurrent requests share one backend call, and refreshed/rejected outcomes are
- * remembered for the grace window. Transient failures are not remembered.
+ * Refreshes sessions with single-flight per refresh token inside this instance: concurrent requests share one
+ * backend call, and refreshed/rejected outcomes are remembered for the grace window. Transient failures are not
+ * remembered. An outcome reused from the grace window whose own access token is due by now leads on to a refresh of
+ * its successor, so a late request with an old cookie lands on the newest session and never sends a dead token.
  */
-export function createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl = fetch, now = Date.now }: RefresherDeps): Refresher {
+export function createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
-  async function redeem(session: Session): Promise<RefreshOutcome> {
+  async function redeem(session: Session, refreshToken: string): Promise<RefreshOutcome> {
     try {
-      const reply = await callBackend(config.backendUrl, adapter.refresh(session.refreshToken), config.refresh.timeoutMs, fetchImpl);
+      const reply = await callBackend(config.backendUrl, adapter.refresh(refreshToken), config.refresh.timeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);
       if (!parsed.ok) {
         logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status });
@@ -55,38 +56,57 @@ export function createRefresher({ config, adapter, keyring, verifier, store, fet
       }
       const next = sessionFromGrant(parsed.grant, config, now(), session);
       if (!next) throw new BffError('backend_error', 'The refresh answer was incomplete.');
-      if (verifier && !(await verifier.verify(next.accessToken))) {
+      const verdict = verifier ? await verifier.verify(next.accessToken) : 'valid';
+      if (verdict === 'invalid') {
         logWarn('refresh_rejected', { reason: 'token_verification_failed' });
         return { kind: 'rejected' };
       }
-      return { kind: 'refreshed', session: next, sealed: await sealSession(next, keyring) };
+      // The backend has rotated the refresh token: throwing the answer away would log the user out for an outage.
+      if (verdict === 'unavailable') logWarn('refresh_token_unverifiable', { kept: true });
+      const sealed = await sealSession(next, keyring);
+      if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
+        logWarn('session_too_large', { bytes: sealed.length });
+        return unavailable();
+      }
+      return { kind: 'refreshed', session: next, sealed };
     } catch (error) {
-      const code = error instanceof BffError ? error.code : 'backend_error';
-      logWarn('refresh_failed', { reason: code });
+      logWarn('refresh_failed', { reason: error instanceof BffError ? error.code : 'backend_error' });
       return unavailable();
     }
   }
 
+  // The worst case under the lock: the late read, the backend call, the JWKS fetch, the publish.
+  const workMs = (config.store?.timeoutMs ?? 0) * 2 + config.refresh.timeoutMs + (verifier ? JWKS_TIMEOUT_MS : 0) + 1_000;
   const coordination = store && {
     store,
     keyring,
     instanceId: crypto.randomUUID(),
-    lockTtlMs: config.refresh.timeoutMs + 2_000,
+    lockTtlMs: Math.max(workMs, config.refresh.graceMs),
     graceMs: config.refresh.graceMs,
-    waitMs: config.refresh.timeoutMs + 1_000,
+    polls: Math.ceil(workMs / DEFAULTS.refreshPollMs),
     pollMs: DEFAULTS.refreshPollMs,
-    now,
-    unavailable,
+    sleep,
   };
 
+  async function once(session: Session): Promise<RefreshOutcome> {
+    const token = session.refreshToken;
+    if (!token) return accessExpired(session, now()) ? { kind: 'rejected' } : unavailable();
+    const key = await digestKey(token);
+    return flight.run(key, () => (coordination ? coordinatedRefresh(key, () => redeem(session, token), coordination) : redeem(session, token)));
+  }
+
   return {
-    async refresh(session) {
-      const key = await digestKey(session.refreshToken);
-      return flight.run(key, () => (coordination ? coordinatedRefresh(key, () => redeem(session), coordination) : redeem(session)));
+    async refresh(session, maxSkewMs) {
+      let outcome = await once(session);
+      for (let hop = 1; outcome.kind === 'refreshed' && refreshDue(outcome.session, now(), maxSkewMs); hop++) {
+        if (hop >= DEFAULTS.maxSuccessorHops) return unavailable(outcome);
+        const next = await once(outcome.session);
+        if (next.kind === 'unavailable') return unavailable(outcome);
+        outcome = next;
+      }
+      return outcome;
     },
   };
 }
 
-function unavailable(): RefreshOutcome {
-  return { kind: 'unavailable', error: new BffError('refresh_unavailable', 'The session could not be renewed right now.', { retryAfter: 5 }) };
-}
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,10 @@
-/** Most chunks we read; a session needing more is refused rather than grown without bound. */
+/** Most chunks a session may use, written or read: a session needing more is refused, never written unreadable. */
 const MAX_CHUNKS = 8;
+
+/** True when `sealed` can be stored in at most MAX_CHUNKS cookies of `chunkSize`. */
+export function fitsInCookies(sealed: string, chunkSize: number): boolean {
+  return sealed.length <= chunkSize * MAX_CHUNKS;
+}
 
 export function chunkName(base: string, index: number): string {
   return `${base}.${index}`;

@@ -6,7 +6,8 @@ import type { Session } from './types';
 interface SessionClaims {
   v: 1;
   at: string;
-  rt: string;
+  rt?: string;
+  ai?: number;
   ax: number;
   rx: number;
   u: Session['user'];
@@ -18,6 +19,7 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
     v: 1,
     at: session.accessToken,
     rt: session.refreshToken,
+    ai: session.accessIssuedAt,
     ax: session.accessExpiresAt,
     rx: session.refreshExpiresAt,
     u: session.user,
@@ -51,9 +53,9 @@ export async function openSession(value: string, keyring: SessionKeyring): Promi
 }
 
 function toSession(c: Partial<SessionClaims>): Session | null {
-  if (c.v !== 1 || typeof c.at !== 'string' || typeof c.rt !== 'string') return null;
-  if (typeof c.ax !== 'number' || typeof c.rx !== 'number') return null;
+  if (c.v !== 1 || typeof c.at !== 'string' || (c.rt !== undefined && typeof c.rt !== 'string')) return null;
+  if (typeof c.ax !== 'number' || typeof c.rx !== 'number' || (c.ai !== undefined && typeof c.ai !== 'number')) return null;
   const u = c.u;
   if (!u || typeof u !== 'object' || typeof u.id !== 'string') return null;
-  return { accessToken: c.at, refreshToken: c.rt, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
+  return { accessToken: c.at, refreshToken: c.rt, accessIssuedAt: c.ai, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
 }

@@ -8,8 +8,12 @@ export interface UserSummary {
 /** What the encrypted cookie holds. Times are epoch milliseconds. */
 export interface Session {
   accessToken: string;
-  refreshToken: string;
+  /** Absent for backends that issue only an access token: the session then ends when it expires. */
+  refreshToken?: string;
+  /** When this access token was received; with `accessExpiresAt`, its lifetime (absent in cookies from before 0.2). */
+  accessIssuedAt?: number;
   accessExpiresAt: number;
+  /** When the cookie expires: the refresh token's expiry (without one, the session ends with its access token). */
   refreshExpiresAt: number;
   user: UserSummary;
 }

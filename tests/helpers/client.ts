@@ -65,7 +65,7 @@ export function clientFor(urls: { app: () => string; backend: () => string }) {
       return res.json();
     },
     reset: () => backend.post('/__test/reset'),
-    configure: (settings: { accessTtlSeconds?: number; refreshDelayMs?: number; refreshFailures?: number; refreshStatus?: number }) =>
+    configure: (settings: { accessTtlSeconds?: number; refreshDelayMs?: number; refreshFailures?: number; refreshStatus?: number; jwksDown?: boolean }) =>
       backend.post('/__test/config', settings),
     async stats(): Promise<BackendStats> {
       return (await fetch(`${urls.backend()}/__test/stats`)).json() as Promise<BackendStats>;

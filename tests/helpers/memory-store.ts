@@ -3,8 +3,10 @@ import type { KvStore } from '@/edge/store/types';
 /** A KvStore double with TTLs on a controllable clock, and switchable failures. */
 export class MemoryStore implements KvStore {
   readonly data = new Map<string, { value: string; until: number }>();
+  /** Every operation fails. */
   failing = false;
-  failSet = false;
+  /** Only these operations fail. */
+  readonly failOn = new Set<'get' | 'set' | 'setIfAbsent' | 'deleteIfValue'>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -14,30 +16,29 @@ export class MemoryStore implements KvStore {
     return this.data.get(key);
   }
 
-  private check() {
-    if (this.failing) throw new TypeError('fetch failed');
+  private check(op: 'get' | 'set' | 'setIfAbsent' | 'deleteIfValue') {
+    if (this.failing || this.failOn.has(op)) throw new TypeError('fetch failed');
   }
 
   async get(key: string) {
-    this.check();
+    this.check('get');
     return this.live(key)?.value ?? null;
   }
 
   async set(key: string, value: string, ttlMs: number) {
-    this.check();
-    if (this.failSet) throw new TypeError('fetch failed');
+    this.check('set');
     this.data.set(key, { value, until: this.now() + ttlMs });
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
-    this.check();
+    this.check('setIfAbsent');
     if (this.live(key)) return false;
     this.data.set(key, { value, until: this.now() + ttlMs });
     return true;
   }
 
   async deleteIfValue(key: string, value: string) {
-    this.check();
+    this.check('deleteIfValue');
     if (this.live(key)?.value === value) this.data.delete(key);
   }
 }

@@ -5,6 +5,8 @@ import { createRuntime, type BffRuntime } from '@/edge/runtime';
 import type { Session } from '@/edge/session/types';
 
 export const SECRET = 'unit-test-secret-0123456789abcdefghijklmnop';
+/** The default REFRESH_SKEW_SECONDS, in ms, as handle passes it to the refresher. */
+export const SKEW = 30_000;
 
 export function testConfig(env: Record<string, string> = {}): BffConfig {
   return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', ...env });

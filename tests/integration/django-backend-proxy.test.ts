@@ -35,7 +35,7 @@ describe.each([
   const seenHeaders: string[] = [];
 
   beforeAll(async () => {
-    // 3 s access tokens with a 1 s skew: a request made 2.2 s after the last refresh refreshes first.
+    // 3 s access tokens (effective skew 0.75 s, a quarter of their life): a request 2.6 s after the last refresh refreshes first.
     stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' });
     c = clientFor({ app: () => stack.appUrl, backend: () => stack.djangoUrl });
     await c.login(jar, DEMO);
@@ -44,7 +44,7 @@ describe.each([
 
   /** A request through the app; while `refreshing`, made when the access token needs a refresh, and proven to have refreshed. */
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
-    if (refreshing) await sleep(2_200);
+    if (refreshing) await sleep(2_600);
     const res = await c.app(path, { jar, ...init, headers: { ...c.sameOrigin(), ...(init.headers as Record<string, string>) } });
     seenHeaders.push(JSON.stringify([...res.headers]));
     const refreshed = res.headers.getSetCookie().some((cookie) => cookie.startsWith('__Host-bff_session'));

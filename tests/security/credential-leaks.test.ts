@@ -13,7 +13,7 @@ interface Echo {
 async function tokensOf(jar: CookieJar): Promise<string[]> {
   const value = joinChunks((n) => jar.cookies.get(n), '__Host-bff_session')!;
   const session = await openSession(value, await keyringFor([SESSION_SECRET]));
-  return [session!.accessToken, session!.refreshToken];
+  return [session!.accessToken, session!.refreshToken!];
 }
 
 describe('credentials never leak', () => {

@@ -57,11 +57,12 @@ describe('envelope adapter', () => {
     expect(!result.ok && result.error.fields).toEqual({ email: ['Bad email.'], password: ['Too short.'] });
   });
 
-  it('refresh: only 400/401/403 are definitive; 5xx, 429 and malformed answers are transient', () => {
+  it("refresh: only the API's own JSON 400/401/403 is definitive; HTML 401/403 (a WAF, a CDN), 5xx, 429 and malformed answers are transient", () => {
     expect(envelope.parseRefresh({ status: 200, json: grant }).ok).toBe(true);
     for (const status of [400, 401, 403]) expect(envelope.parseRefresh({ status, json: { error: 'invalid_grant' } })).toMatchObject({ ok: false, kind: 'rejected' });
     for (const status of [408, 429, 500, 502, 503, 504]) expect(envelope.parseRefresh({ status, json: undefined })).toMatchObject({ ok: false, kind: 'transient' });
     expect(envelope.parseRefresh({ status: 200, json: '<html>' })).toMatchObject({ ok: false, kind: 'transient' });
+    for (const status of [401, 403]) expect(envelope.parseRefresh({ status, json: undefined })).toMatchObject({ ok: false, kind: 'transient' });
   });
 
   it('logout sends the bearer and the refresh token for revocation', () => {

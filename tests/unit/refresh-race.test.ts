@@ -3,7 +3,7 @@ import { adapterFor } from '@/edge/backend/adapter-for';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { SingleFlight } from '@/edge/refresh/single-flight';
 import { keyringFor } from '@/edge/session/keys';
-import { envelopeGrant, fakeFetch, SECRET, session, testConfig } from '../helpers/unit';
+import { envelopeGrant, fakeFetch, SECRET, session, SKEW, testConfig } from '../helpers/unit';
 
 const deferred = () => {
   let resolve!: () => void;
@@ -25,7 +25,7 @@ describe('refresh single-flight', () => {
       await gate.promise;
       return envelopeGrant();
     });
-    const pending = Array.from({ length: 50 }, () => r.refresh(session()));
+    const pending = Array.from({ length: 50 }, () => r.refresh(session(), SKEW));
     gate.resolve();
     const outcomes = await Promise.all(pending);
     expect(calls).toHaveLength(1);
@@ -36,26 +36,26 @@ describe('refresh single-flight', () => {
   it('a request with the old refresh token after the rotation reuses the outcome within the grace window, and not after', async () => {
     let clock = 1_000_000;
     const { refresher: r, calls } = await refresher(() => envelopeGrant(), () => clock);
-    await r.refresh(session());
+    await r.refresh(session(), SKEW);
     clock += 29_000;
-    expect((await r.refresh(session())).kind).toBe('refreshed');
+    expect((await r.refresh(session(), SKEW)).kind).toBe('refreshed');
     expect(calls).toHaveLength(1);
     clock += 2_000;
-    await r.refresh(session());
+    await r.refresh(session(), SKEW);
     expect(calls).toHaveLength(2);
   });
 
   it('different sessions refresh independently', async () => {
     const { refresher: r, calls } = await refresher(() => envelopeGrant());
-    await Promise.all([r.refresh(session({ refreshToken: 'a' })), r.refresh(session({ refreshToken: 'b' }))]);
+    await Promise.all([r.refresh(session({ refreshToken: 'a' }), SKEW), r.refresh(session({ refreshToken: 'b' }), SKEW)]);
     expect(calls).toHaveLength(2);
   });
 
   it('a definitive rejection is shared by concurrent and late requests (all log out consistently)', async () => {
     const { refresher: r, calls } = await refresher(() => Response.json({ error: 'invalid_grant' }, { status: 401 }));
-    const outcomes = await Promise.all([r.refresh(session()), r.refresh(session())]);
+    const outcomes = await Promise.all([r.refresh(session(), SKEW), r.refresh(session(), SKEW)]);
     expect(outcomes.map((o) => o.kind)).toEqual(['rejected', 'rejected']);
-    expect((await r.refresh(session())).kind).toBe('rejected');
+    expect((await r.refresh(session(), SKEW)).kind).toBe('rejected');
     expect(calls).toHaveLength(1);
   });
 
@@ -66,12 +66,12 @@ describe('refresh single-flight', () => {
       if (mode === '503') return new Response('<html>busy</html>', { status: 503 });
       return envelopeGrant();
     });
-    expect((await r.refresh(session())).kind).toBe('unavailable');
+    expect((await r.refresh(session(), SKEW)).kind).toBe('unavailable');
     mode = '503';
-    const outcome = await r.refresh(session());
+    const outcome = await r.refresh(session(), SKEW);
     expect(outcome).toMatchObject({ kind: 'unavailable', error: { code: 'refresh_unavailable' } });
     mode = 'ok';
-    expect((await r.refresh(session())).kind).toBe('refreshed');
+    expect((await r.refresh(session(), SKEW)).kind).toBe('refreshed');
     expect(calls).toHaveLength(3);
   });
 
@@ -85,7 +85,7 @@ describe('refresh single-flight', () => {
       fetch: backend.fetch,
     });
     const started = Date.now();
-    expect((await r.refresh(session())).kind).toBe('unavailable');
+    expect((await r.refresh(session(), SKEW)).kind).toBe('unavailable');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

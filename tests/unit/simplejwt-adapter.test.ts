@@ -36,6 +36,9 @@ describe('simplejwt adapter (Django REST framework SimpleJWT)', () => {
       reason: 'token_not_valid',
     });
     expect(adapter().parseRefresh({ status: 500, json: undefined })).toMatchObject({ ok: false, kind: 'transient' });
+    // A 401 outside SimpleJWT's contract (a proxy's HTML page, another authentication class) says nothing about the token.
+    expect(adapter().parseRefresh({ status: 401, json: undefined })).toMatchObject({ ok: false, kind: 'transient' });
+    expect(adapter().parseRefresh({ status: 401, json: { detail: 'Authentication credentials were not provided.' } })).toMatchObject({ ok: false, kind: 'transient' });
     expect(adapter().parseLogin({ status: 500, json: undefined })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
   });
 

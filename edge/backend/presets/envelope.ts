@@ -31,7 +31,8 @@ export const envelope: AdapterFactory = ({ paths, usernameField }) => ({
       const grant = grantFrom(reply.json);
       return grant ? { ok: true, grant } : { ok: false, kind: 'transient', reason: 'malformed_refresh_response' };
     }
-    if (reply.status === 400 || reply.status === 401 || reply.status === 403) {
+    // Only the API's own JSON answer is definitive: an HTML 401/403 comes from a WAF, CDN or proxy in front of it.
+    if ((reply.status === 400 || reply.status === 401 || reply.status === 403) && isObject(reply.json)) {
       return { ok: false, kind: 'rejected', reason: `status_${reply.status}` };
     }
     return { ok: false, kind: 'transient', reason: `status_${reply.status}` };

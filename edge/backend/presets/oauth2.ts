@@ -46,8 +46,11 @@ export const oauth2: AdapterFactory = (auth) => ({
     return { ok: false, kind: 'transient', reason: code ?? `status_${reply.status}` };
   },
 
-  logout: ({ refreshToken }) =>
-    auth.paths.logout ? tokenCall(auth, auth.paths.logout, { token: refreshToken, token_type_hint: 'refresh_token' }) : null,
+  // Revoking the refresh token ends its whole grant (RFC 7009 §2.1); without one, the access token is revoked.
+  logout: ({ accessToken, refreshToken }) =>
+    auth.paths.logout
+      ? tokenCall(auth, auth.paths.logout, refreshToken ? { token: refreshToken, token_type_hint: 'refresh_token' } : { token: accessToken, token_type_hint: 'access_token' })
+      : null,
 });
 
 /** A form-encoded POST with client authentication as RFC 6749 §2.3.1 allows. */

@@ -31,12 +31,13 @@ export const simplejwt: AdapterFactory = ({ paths, usernameField }) => ({
       const grant = grantFrom(reply.json);
       return grant ? { ok: true, grant } : { ok: false, kind: 'transient', reason: 'malformed_refresh_response' };
     }
-    // 401 token_not_valid: expired, blacklisted or malformed refresh token.
-    if (reply.status === 401) return { ok: false, kind: 'rejected', reason: code(reply) ?? 'status_401' };
+    // 401 `token_not_valid`: an expired, blacklisted or malformed refresh token. Any other 401 (an HTML page from a
+    // proxy, a misconfigured authentication class) says nothing about the token.
+    if (reply.status === 401 && code(reply) === 'token_not_valid') return { ok: false, kind: 'rejected', reason: 'token_not_valid' };
     return { ok: false, kind: 'transient', reason: `status_${reply.status}` };
   },
 
-  logout: ({ refreshToken }) => (paths.logout ? jsonPost(paths.logout, { refresh: refreshToken }) : null),
+  logout: ({ refreshToken }) => (paths.logout && refreshToken ? jsonPost(paths.logout, { refresh: refreshToken }) : null),
 });
 
 function grantFrom(json: unknown): TokenGrant | undefined {

@@ -1,0 +1,22 @@
+import { DEFAULTS } from '../config/defaults';
+import type { Session } from '../session/types';
+
+/**
+ * How long before expiry this token is refreshed: the configured skew, but never more than a fraction of the
+ * token's own lifetime, so a 10-second token is not refreshed on every request under a 30-second skew.
+ */
+export function effectiveSkewMs(session: Session, maxSkewMs: number): number {
+  if (session.accessIssuedAt === undefined) return maxSkewMs;
+  const lifetime = Math.max(0, session.accessExpiresAt - session.accessIssuedAt);
+  return Math.min(maxSkewMs, lifetime * DEFAULTS.refreshSkewLifetimeFraction);
+}
+
+/** True when the access token is expired or inside its effective skew. */
+export function refreshDue(session: Session, now: number, maxSkewMs: number): boolean {
+  return session.accessExpiresAt - effectiveSkewMs(session, maxSkewMs) <= now;
+}
+
+/** True when the access token can no longer be used at all. */
+export function accessExpired(session: Session, now: number): boolean {
+  return session.accessExpiresAt <= now;
+}
