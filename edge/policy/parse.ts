@@ -14,8 +14,9 @@ export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
 
   const policy: Policy = structuredClone(base);
   if (doc.protectedPaths !== undefined) {
-    if (isStringArray(doc.protectedPaths) && doc.protectedPaths.every((p) => p.startsWith('/'))) policy.protectedPaths = doc.protectedPaths;
-    else errors.push('protectedPaths must be an array of paths starting with "/"');
+    const paths = isStringArray(doc.protectedPaths) ? protectedPaths(doc.protectedPaths) : undefined;
+    if (paths) policy.protectedPaths = paths;
+    else errors.push('protectedPaths must be a non-empty array of paths like "/dashboard" (no "..", "//", "?", "#", "\\" or spaces)');
   }
   if (doc.refreshSkewSeconds !== undefined) {
     if (isInt(doc.refreshSkewSeconds, 0, 3600)) policy.refreshSkewSeconds = doc.refreshSkewSeconds;
@@ -51,6 +52,26 @@ export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
     else errors.push('allowedOrigins must be an array of http(s) origins like "https://admin.example.com"');
   }
   return errors.length ? { ok: false, errors } : { ok: true, policy };
+}
+
+/**
+ * Protected prefixes in the one form `classify` compares with (decoded, no trailing slash), from the environment and
+ * Edge Config alike: `/dashboard/` protects `/dashboard` too. An empty list, or any entry that is not a plain path,
+ * rejects the document: a policy can narrow what is public, never open everything by accident.
+ */
+function protectedPaths(list: string[]): string[] | undefined {
+  const out = new Set<string>();
+  for (const raw of list) {
+    let path: string;
+    try {
+      path = decodeURIComponent(raw.trim());
+    } catch {
+      return undefined;
+    }
+    if (!path.startsWith('/') || /\/\/|[?#\\\s]|(^|\/)\.\.?(\/|$)/.test(path)) return undefined;
+    out.add(path.length > 1 ? path.replace(/\/+$/, '') : path);
+  }
+  return out.size ? [...out] : undefined;
 }
 
 function windowLimit(value: unknown): WindowLimit | undefined {

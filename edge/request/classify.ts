@@ -20,6 +20,16 @@ export function classify(pathname: string, routes: RouteTable): RouteKind {
   if (under(pathname, BACKEND_PREFIX)) return 'backend';
   if (under(pathname, AUTH_PREFIX)) return 'auth';
   if (pathname === routes.loginPath) return 'login';
-  if (routes.protectedPaths.some((p) => under(pathname, p))) return 'protected';
+  // Pages are matched decoded (`/%64ashboard` is `/dashboard`); a path that does not decode is kept protected.
+  const decoded = decodedOrNull(pathname);
+  if (decoded === null || routes.protectedPaths.some((p) => under(decoded, p))) return 'protected';
   return 'public';
+}
+
+function decodedOrNull(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }

@@ -45,7 +45,7 @@ describe('configuration', () => {
     expect(problems({ ...valid, BACKEND_URL: 'https://u:p@x' })[0]).toMatch(/without query, fragment or credentials/);
     expect(problems({ ...valid, REFRESH_SKEW_SECONDS: 'soon' })[0]).toMatch(/^REFRESH_SKEW_SECONDS: must be an integer/);
     expect(problems({ ...valid, COOKIE_SECURE: 'yes' })[0]).toMatch(/COOKIE_SECURE must be "true" or "false"/);
-    expect(problems({ ...valid, PROTECTED_PATHS: 'admin' })[0]).toMatch(/^PROTECTED_PATHS: must be an array of paths starting with "\/"/);
+    expect(problems({ ...valid, PROTECTED_PATHS: 'admin' })[0]).toMatch(/^PROTECTED_PATHS: must be a non-empty array of paths like "\/dashboard"/);
     expect(problems({ ...valid, RATE_LIMIT_ON_ERROR: 'maybe' })[0]).toMatch(/^RATE_LIMIT_ON_ERROR: must be "closed" or "open"/);
     expect(problems({ ...valid, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })[0]).toMatch(/Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
     expect(problems({ ...valid, EDGE_CONFIG: 'not a url' })[0]).toMatch(/EDGE_CONFIG must be an Edge Config connection string/);

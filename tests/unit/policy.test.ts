@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { parsePolicy } from '@/edge/policy/parse';
+import { classify } from '@/edge/request/classify';
+import { testConfig } from '../helpers/unit';
 
 describe('policy document', () => {
   it('merges a partial document over the base policy', () => {
@@ -37,9 +39,40 @@ describe('policy document', () => {
     [{ allowedOrigins: ['https://x.example.com/path'] }, 'allowedOrigins'],
     [{ allowedOrigins: ['javascript:alert(1)'] }, 'allowedOrigins'],
     [{ protectedPath: ['/typo'] }, 'unknown field "protectedPath"'],
+    [{ protectedPaths: [] }, 'protectedPaths'],
+    [{ protectedPaths: ['/admin', ''] }, 'protectedPaths'],
+    [{ protectedPaths: ['/a/../b'] }, 'protectedPaths'],
+    [{ protectedPaths: ['//admin'] }, 'protectedPaths'],
+    [{ protectedPaths: ['/admin?x'] }, 'protectedPaths'],
+    [{ protectedPaths: ['/ad min'] }, 'protectedPaths'],
+    [{ protectedPaths: ['/%E0%A4%A'] }, 'protectedPaths'],
   ])('refuses %j as a whole', (doc, message) => {
     const result = parsePolicy(doc, DEFAULT_POLICY);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join(' ')).toContain(message);
+  });
+
+  it('normalises protected paths exactly as the environment does: a trailing slash or an encoding changes nothing', () => {
+    const result = parsePolicy({ protectedPaths: ['/dashboard/', ' /account ', '/%62illing', '/dashboard'] }, DEFAULT_POLICY);
+    expect(result).toMatchObject({ ok: true, policy: { protectedPaths: ['/dashboard', '/account', '/billing'] } });
+  });
+});
+
+describe('routes a policy protects', () => {
+  const routes = { protectedPaths: ['/dashboard'], loginPath: '/login' };
+  it.each(['/dashboard', '/dashboard/', '/dashboard/x', '/%64ashboard', '/%64ashboard/x', '/dash%62oard', '/%E0%A4%A'])('%s is protected', (path) => {
+    expect(classify(path, routes)).toBe('protected');
+  });
+  it.each(['/', '/dashboards', '/about', '/%2fdashboard'])('%s is public', (path) => {
+    expect(classify(path, routes)).toBe('public');
+  });
+});
+
+describe('protected paths from the environment', () => {
+  it('an empty PROTECTED_PATHS is refused at start-up, with a sentence', () => {
+    expect(() => testConfig({ PROTECTED_PATHS: ' , ' })).toThrow(/PROTECTED_PATHS/);
+  });
+  it('normalised like Edge Config', () => {
+    expect(testConfig({ PROTECTED_PATHS: '/admin/,/%62illing' }).policy.protectedPaths).toEqual(['/admin', '/billing']);
   });
 });
