@@ -16,7 +16,14 @@ export default function nextConfig(phase: string): NextConfig {
   // Fail at start-up with a sentence, not on the first request with a stack trace.
   if (phase === PHASE_PRODUCTION_SERVER || phase === PHASE_DEVELOPMENT_SERVER) {
     try {
-      bodyLimit = loadConfig(process.env).proxy.bodyLimitBytes;
+      const config = loadConfig(process.env);
+      bodyLimit = config.proxy.bodyLimitBytes;
+      if (phase === PHASE_PRODUCTION_SERVER && !config.clientIp.onVercel && config.clientIp.trustedProxyCount === 0) {
+        console.warn(
+          'Warning: TRUSTED_PROXY_COUNT=0 outside Vercel: per-IP login limits trust the client\'s own X-Forwarded-For. ' +
+            'Start with `npm start` (scripts/start.mjs) when directly exposed, or set TRUSTED_PROXY_COUNT behind a reverse proxy.',
+        );
+      }
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       console.error(`\n${error.message}\n`);

@@ -47,7 +47,7 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
     verifier,
     refresher: createRefresher({ config, adapter, keyring, verifier, store: config.store && upstashStore(config.store), fetch: fetchImpl, now }),
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig) : staticPolicy(config.policy),
-    loginLimiter: createLoginLimiter(config),
+    loginLimiter: createLoginLimiter(config, now),
     fetch: fetchImpl,
     now,
   };

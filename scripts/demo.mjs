@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, root, startApp, startBackend, waitForHttp } from './lib/processes.mjs';
+import { buildApp, root, startBackend, startServer, waitForHttp } from './lib/processes.mjs';
 
 const SOURCES = ['app', 'edge', 'middleware.ts', 'next.config.ts', 'package-lock.json'];
 
@@ -38,7 +38,8 @@ if (buildIsStale()) {
 
 const procs = [];
 if (ownBackend) procs.push(startBackend(backendPort, { ACCESS_TTL_SECONDS: process.env.ACCESS_TTL_SECONDS ?? '60' }, true));
-const app = startApp(port, env, true);
+// `npm start`'s server: per-IP login limits count the real client, not what it claims in X-Forwarded-For.
+const app = startServer(port, env, true);
 procs.push(app);
 
 const stop = async () => {

@@ -18,6 +18,9 @@ import type { Session } from '../session/types';
 import { loginErrorLocation, seeOther } from './form-redirect';
 import { readLoginForm, type LoginForm } from './login-form';
 
+/** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
+const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed', 'backend_rejected']);
+
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.
  * Rate-limited per IP and per identifier before the backend is called. Failures keep the
@@ -35,18 +38,21 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const fail = (error: BffError) =>
     form.isForm ? seeOther(req, config, loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
 
-  const limited = await rt.loginLimiter.check(clientIp(req.headers, config.clientIp), form.email, policy);
+  const ip = clientIp(req.headers, config.clientIp);
+  const limited = await rt.loginLimiter.check(ip, form.email, policy);
   if (limited) return fail(limited);
 
   const session = await signIn(form, rt);
-  if (session instanceof BffError) return fail(session);
+  if (session instanceof BffError) {
+    if (REFUSED_CREDENTIALS.has(session.code)) await rt.loginLimiter.failed(ip, form.email, policy);
+    return fail(session);
+  }
 
   const sealed = await sealSession(session, rt.keyring);
   if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
     logWarn('session_too_large', { bytes: sealed.length });
     return fail(new BffError('session_too_large', 'The sign-in answer is too large to keep in a session cookie.'));
   }
-  await rt.loginLimiter.forgive(form.email, policy);
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);

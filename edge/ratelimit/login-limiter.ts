@@ -1,30 +1,33 @@
 import type { BffConfig } from '../config/types';
+import { DEFAULTS } from '../config/defaults';
+import { digestKey } from '../crypto/digest-key';
 import { BffError } from '../errors';
 import { logWarn } from '../log';
 import type { Policy, WindowLimit } from '../policy/types';
-import { digestKey } from '../crypto/digest-key';
+import { identifierForLimits, networkForLimits } from './keys';
 import { memorySlidingWindow } from './memory';
-import type { WindowLimiter } from './types';
+import type { LimitResult, WindowLimiter } from './types';
 import { upstashSlidingWindow } from './upstash';
 
 export interface LoginLimiter {
-  /** Counts one attempt against the IP and the identifier; the error to answer with, if any. */
+  /** Counts the attempt against the client's network and checks the identifier's failures; the error to answer with, if any. */
   check(ip: string, identifier: string, policy: Policy): Promise<BffError | undefined>;
-  /** A successful login does not count against its identifier. */
-  forgive(identifier: string, policy: Policy): Promise<void>;
-}
-
-/** Lower-cased, trimmed, then hashed: the store never holds an email address. */
-function identifierKey(email: string): Promise<string> {
-  return digestKey(email.trim().toLowerCase());
+  /** Counts a failed attempt (the backend refused the credentials) against the identifier. */
+  failed(ip: string, identifier: string, policy: Policy): Promise<void>;
 }
 
 /**
- * Login rate limiting on two keys at once, so neither one attacker with many accounts nor many
- * IPs against one account gets through. Upstash when configured, else in memory (per instance).
- * Limiters are rebuilt when the policy's numbers change.
+ * Login rate limiting on three keys, so that neither one attacker with many accounts, nor many IPs against one
+ * account, nor a stranger who knows an email can get their way:
+ * - every attempt counts against the client's network (`loginPerIp`; IPv6 by /64);
+ * - only failures count against an identifier: per identifier and network at `loginPerIdentifier` (a stranger
+ *   guessing from one network locks only that network out of the account), and per identifier from anywhere at
+ *   `DEFAULTS.identifierSpreadFactor` times that (a guesser spread over many networks is still stopped).
+ * No success resets any counter, so a successful login as a look-alike account cannot clear a victim's failures.
+ * Identifiers are normalised (ratelimit/keys.ts) and hashed: the store never holds an email address.
+ * Upstash when configured, else in memory (per instance). Limiters are rebuilt when the policy's numbers change.
  */
-export function createLoginLimiter(config: BffConfig): LoginLimiter {
+export function createLoginLimiter(config: BffConfig, now: () => number = Date.now): LoginLimiter {
   const windows = new Map<string, WindowLimiter>();
   const windowFor = (name: string, w: WindowLimit) => {
     const id = `${name}:${w.limit}/${w.windowSeconds}`;
@@ -32,33 +35,48 @@ export function createLoginLimiter(config: BffConfig): LoginLimiter {
     if (!limiter) {
       limiter = config.store
         ? upstashSlidingWindow(config.store, `bff:rl:${name}:${w.limit}-${w.windowSeconds}`, w.limit, w.windowSeconds, config.rateLimitTimeoutMs)
-        : memorySlidingWindow(w.limit, w.windowSeconds * 1000);
+        : memorySlidingWindow(w.limit, w.windowSeconds * 1000, now);
       windows.set(id, limiter);
     }
     return limiter;
   };
+  const identifierWindows = (policy: Policy) => {
+    const perPair = policy.rateLimit.loginPerIdentifier;
+    return {
+      pair: windowFor('id-net', perPair),
+      anywhere: windowFor('id', { ...perPair, limit: perPair.limit * DEFAULTS.identifierSpreadFactor }),
+    };
+  };
+  const keysFor = async (ip: string, identifier: string) => {
+    const network = networkForLimits(ip);
+    const id = await digestKey(identifierForLimits(identifier));
+    return { network, id, pair: await digestKey(`${id}|${network}`) };
+  };
 
   return {
     async check(ip, identifier, policy) {
-      const { loginPerIp, loginPerIdentifier, onError } = policy.rateLimit;
-      const idKey = await identifierKey(identifier); // before either call starts, so no rejection goes unobserved
+      const keys = await keysFor(ip, identifier); // before any call starts, so no rejection goes unobserved
+      const { pair, anywhere } = identifierWindows(policy);
+      let results: LimitResult[];
       try {
-        const [byIp, byId] = await Promise.all([windowFor('ip', loginPerIp).limit(ip), windowFor('id', loginPerIdentifier).limit(idKey)]);
-        const refused = [byIp, byId].filter((r) => !r.success);
-        if (refused.length === 0) return undefined;
-        const retryAfter = Math.max(1, Math.ceil((Math.max(...refused.map((r) => r.resetAt)) - Date.now()) / 1000));
-        return new BffError('rate_limited', `Too many attempts, try again in ${retryAfter} s.`, { retryAfter });
+        results = await Promise.all([windowFor('ip', policy.rateLimit.loginPerIp).limit(keys.network), pair.peek(keys.pair), anywhere.peek(keys.id)]);
       } catch (error) {
-        logWarn('rate_limit_unavailable', { reason: (error as Error)?.message, policy: onError });
-        if (onError === 'open') return undefined;
+        logWarn('rate_limit_unavailable', { reason: (error as Error)?.message, policy: policy.rateLimit.onError });
+        if (policy.rateLimit.onError === 'open') return undefined;
         return new BffError('rate_limit_unavailable', 'Sign-in is temporarily unavailable. Try again shortly.', { retryAfter: 5 });
       }
+      const refused = results.filter((r) => !r.success);
+      if (refused.length === 0) return undefined;
+      const retryAfter = Math.max(1, Math.ceil((Math.max(...refused.map((r) => r.resetAt)) - now()) / 1000));
+      return new BffError('rate_limited', `Too many attempts, try again in ${retryAfter} s.`, { retryAfter });
     },
-    async forgive(identifier, policy) {
+    async failed(ip, identifier, policy) {
+      const keys = await keysFor(ip, identifier);
+      const { pair, anywhere } = identifierWindows(policy);
       try {
-        await windowFor('id', policy.rateLimit.loginPerIdentifier).reset(await identifierKey(identifier));
+        await Promise.all([pair.limit(keys.pair), anywhere.limit(keys.id)]);
       } catch (error) {
-        logWarn('rate_limit_forgive_failed', { reason: (error as Error)?.message });
+        logWarn('rate_limit_count_failed', { reason: (error as Error)?.message });
       }
     },
   };

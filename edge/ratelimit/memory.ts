@@ -23,14 +23,22 @@ export function memorySlidingWindow(limit: number, windowMs: number, now: () => 
     return { start, current: 0, previous: w.start === start - windowMs ? w.current : 0 };
   }
 
+  function used(w: Windows, t: number): number {
+    const weight = 1 - (t - w.start) / windowMs;
+    return Math.floor(w.previous * weight) + w.current;
+  }
+
   return {
+    async peek(key) {
+      const t = now();
+      const w = windowsOf(key, t);
+      return { success: used(w, t) < limit, resetAt: w.start + windowMs };
+    },
     async limit(key) {
       const t = now();
       const w = windowsOf(key, t);
-      const weight = 1 - (t - w.start) / windowMs;
-      const used = Math.floor(w.previous * weight) + w.current;
       const resetAt = w.start + windowMs;
-      if (used >= limit) {
+      if (used(w, t) >= limit) {
         counters.set(key, w);
         return { success: false, resetAt };
       }
@@ -38,9 +46,6 @@ export function memorySlidingWindow(limit: number, windowMs: number, now: () => 
       if (!counters.has(key) && counters.size >= maxKeys) counters.delete(counters.keys().next().value!);
       counters.set(key, w);
       return { success: true, resetAt };
-    },
-    async reset(key) {
-      counters.delete(key);
     },
   };
 }

@@ -6,7 +6,8 @@ export interface LimitResult {
 
 /** One sliding-window counter family (e.g. "logins per IP"). Store failures throw. */
 export interface WindowLimiter {
+  /** Counts one hit; `success` says whether it was within the limit. */
   limit(key: string): Promise<LimitResult>;
-  /** Forgets the key's count (a successful login clears its identifier's failures). */
-  reset(key: string): Promise<void>;
+  /** Whether one more hit would be within the limit, without counting one. */
+  peek(key: string): Promise<LimitResult>;
 }

@@ -20,8 +20,9 @@ export function upstashSlidingWindow(store: StoreConfig, prefix: string, limit: 
       if (result.reason === 'timeout') throw new Error('rate limiter timed out');
       return { success: result.success, resetAt: result.reset };
     },
-    async reset(key) {
-      await (await limiter).resetUsedTokens(key);
+    async peek(key) {
+      const { remaining, reset } = await (await limiter).getRemaining(key);
+      return { success: remaining > 0, resetAt: reset };
     },
   };
 }

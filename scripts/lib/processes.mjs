@@ -111,6 +111,15 @@ export function startApp(port, env, echo = false, cwd = root) {
   });
 }
 
+/** `npm start`'s server (scripts/start.mjs): the client IP from the socket, the client's forwarding headers dropped. */
+export function startServer(port, env, echo = false, cwd = root) {
+  return startProcess('start.mjs', process.execPath, [`${root}scripts/start.mjs`], {
+    env: { NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', ...env },
+    echo,
+    cwd,
+  });
+}
+
 /** A throwaway redis-server (Debian's), no persistence, loopback only. */
 export function startRedis(port) {
   return startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);

@@ -11,6 +11,7 @@ declare module '*/scripts/lib/processes.mjs' {
   export function buildApp(options?: { echo?: boolean; env?: Record<string, string> }): Promise<string>;
   export function startBackend(port: number, env?: Record<string, string>, echo?: boolean): Proc;
   export function startApp(port: number, env: Record<string, string>, echo?: boolean, cwd?: string): Proc;
+  export function startServer(port: number, env: Record<string, string>, echo?: boolean, cwd?: string): Proc;
   export function startProcess(name: string, command: string, args: string[], options?: { env?: Record<string, string>; echo?: boolean }): Proc;
   export function startRedis(port: number): Proc;
   export function startUpstashFixture(port: number, redisPort: number, token: string): Proc;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { clientIp } from '@/edge/ratelimit/client-ip';
 import { createLoginLimiter } from '@/edge/ratelimit/login-limiter';
+import { identifierForLimits, networkForLimits } from '@/edge/ratelimit/keys';
 import { memorySlidingWindow } from '@/edge/ratelimit/memory';
 import { testConfig } from '../helpers/unit';
 
@@ -23,17 +24,18 @@ describe('in-memory sliding window (same semantics as @upstash/ratelimit sliding
     expect((await w.limit('k')).success).toBe(true);
   });
 
-  it('keys are independent and reset forgets one', async () => {
+  it('keys are independent; peeking never counts', async () => {
     const w = memorySlidingWindow(1, 60_000);
+    expect((await w.peek('a')).success).toBe(true);
+    expect((await w.peek('a')).success).toBe(true);
     expect((await w.limit('a')).success).toBe(true);
+    expect((await w.peek('a')).success).toBe(false);
     expect((await w.limit('a')).success).toBe(false);
     expect((await w.limit('b')).success).toBe(true);
-    await w.reset('a');
-    expect((await w.limit('a')).success).toBe(true);
   });
 });
 
-describe('login limiter (two keys at once)', () => {
+describe('login limiter', () => {
   it('the 11th attempt in a minute from one IP is refused with retryAfter', async () => {
     const limiter = createLoginLimiter(testConfig());
     for (let i = 0; i < 10; i++) expect(await limiter.check('1.1.1.1', `user${i}@example.com`, DEFAULT_POLICY)).toBeUndefined();
@@ -43,18 +45,42 @@ describe('login limiter (two keys at once)', () => {
     expect(refused?.retryAfter).toBeLessThanOrEqual(60);
   });
 
-  it('one identifier is locked after 5 attempts from any IPs, normalised (case, spaces)', async () => {
+  it('IPv6 clients share one per-network budget per /64', async () => {
     const limiter = createLoginLimiter(testConfig());
-    for (let i = 0; i < 5; i++) expect(await limiter.check(`10.0.0.${i}`, i % 2 ? ' Victim@Example.com ' : 'victim@example.com', DEFAULT_POLICY)).toBeUndefined();
-    expect((await limiter.check('10.9.9.9', 'VICTIM@example.com', DEFAULT_POLICY))?.code).toBe('rate_limited');
+    for (let i = 0; i < 10; i++) expect(await limiter.check(`2001:db8:1:2::${i + 1}`, `u${i}@example.com`, DEFAULT_POLICY)).toBeUndefined();
+    expect((await limiter.check('2001:db8:1:2:ffff:ffff:ffff:ffff', 'x@example.com', DEFAULT_POLICY))?.code).toBe('rate_limited');
+    expect(await limiter.check('2001:db8:1:3::1', 'x@example.com', DEFAULT_POLICY)).toBeUndefined();
   });
 
-  it('a successful login does not count against its identifier', async () => {
+  it('failures lock an identifier for the network they came from: 5 failures, then 429 there, however it is spelled', async () => {
     const limiter = createLoginLimiter(testConfig());
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < 4; i++) expect(await limiter.check(`10.1.${round}.${i}`, 'me@example.com', DEFAULT_POLICY)).toBeUndefined();
-      await limiter.forgive('me@example.com', DEFAULT_POLICY);
+    const spellings = ['victim@example.com', ' Victim@Example.com ', 'VICTIM@EXAMPLE.COM', 'vıctím@example.com'.replace('ı', 'i'), 'ｖｉｃｔｉｍ@example.com'];
+    for (const s of spellings) {
+      expect(await limiter.check('10.0.0.1', s, DEFAULT_POLICY)).toBeUndefined();
+      await limiter.failed('10.0.0.1', s, DEFAULT_POLICY);
     }
+    expect((await limiter.check('10.0.0.1', 'victim@example.com', DEFAULT_POLICY))?.code).toBe('rate_limited');
+    // The owner on another network is not locked out by that stranger.
+    expect(await limiter.check('10.0.0.2', 'victim@example.com', DEFAULT_POLICY)).toBeUndefined();
+  });
+
+  it('a guesser spread over many networks is stopped at 4 × the limit of failures', async () => {
+    const limiter = createLoginLimiter(testConfig());
+    for (let i = 0; i < 20; i++) {
+      expect(await limiter.check(`10.1.${i}.1`, 'victim@example.com', DEFAULT_POLICY)).toBeUndefined();
+      await limiter.failed(`10.1.${i}.1`, 'victim@example.com', DEFAULT_POLICY);
+    }
+    expect((await limiter.check('10.9.9.9', 'victim@example.com', DEFAULT_POLICY))?.code).toBe('rate_limited');
+  });
+
+  it('attempts that did not fail never lock an identifier, and no success can clear failures', async () => {
+    const limiter = createLoginLimiter(testConfig());
+    for (let i = 0; i < 12; i++) expect(await limiter.check(`10.2.${i}.1`, 'me@example.com', DEFAULT_POLICY)).toBeUndefined();
+    for (let i = 0; i < 5; i++) await limiter.failed('10.3.0.1', 'alice@example.com', DEFAULT_POLICY);
+    // A successful login as the look-alike account `ALICE@example.com` (another account on a case-sensitive backend)
+    // has no way to reset anything: the limiter has no reset at all.
+    expect('forgive' in limiter || 'reset' in limiter).toBe(false);
+    expect((await limiter.check('10.3.0.1', 'ALICE@example.com', DEFAULT_POLICY))?.code).toBe('rate_limited');
   });
 
   it('a failing store follows the policy: closed refuses with 503, open lets through', async () => {
@@ -65,6 +91,28 @@ describe('login limiter (two keys at once)', () => {
     const open = await limiter.check('1.2.3.4', 'a@example.com', { ...DEFAULT_POLICY, rateLimit: { ...DEFAULT_POLICY.rateLimit, onError: 'open' } });
     expect(open).toBeUndefined();
   });
+});
+
+describe('rate-limit keys', () => {
+  it.each([
+    ['Alice@Example.com', 'alice@example.com'],
+    ['  alice@example.com ', 'alice@example.com'],
+    ['alíce@example.com', 'alice@example.com'],
+    ['ａｌｉｃｅ@example.com', 'alice@example.com'],
+    ['al\u200bice@example.com', 'alice@example.com'],
+    ['STRAẞE@example.com', 'strasse@example.com'],
+  ])('identifier %j → %j', (input, key) => expect(identifierForLimits(JSON.parse(`"${input}"`))).toBe(key));
+
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2::7', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['[2001:db8::1]', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['::ffff:198.51.100.4', '198.51.100.4'],
+    ['::1', '0:0:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('network %s → %s', (input, key) => expect(networkForLimits(input)).toBe(key));
 });
 
 describe('client IP', () => {
