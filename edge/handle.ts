@@ -45,11 +45,13 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   const present = () => req.cookies.getAll().map((c) => c.name);
   let session = await rt.sessions.open(value);
   if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip);
+  const loggedOut = () => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
+  // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
+  if (await rt.revocations.isRevoked(session)) return loggedOut();
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
   const skewMs = policy.refreshSkewSeconds * 1000;
-  const loggedOut = () => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
   // A token that fails upstream verification counts as expired; one that cannot be checked right now is used as is.
   const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';
   const due = verdict === 'invalid' || refreshDue(session, rt.now(), skewMs);
@@ -58,7 +60,11 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
     if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut();
   } else if (due && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
     const outcome = await rt.refresher.refresh(session, skewMs);
-    if (outcome.kind === 'rejected') return loggedOut();
+    if (outcome.kind === 'rejected') {
+      // The backend ended this sign-in: so do copies of the cookie elsewhere.
+      await rt.revocations.revoke(session);
+      return loggedOut();
+    }
     // A newer session reached before an outage is stored even so.
     const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
     if (latest) {

@@ -9,6 +9,7 @@ import { createRefresher, type Refresher } from './refresh/refresher';
 import { openSession } from './session/codec';
 import { keyringFor, type SessionKeyring } from './session/keys';
 import { cachedSessionOpener, type SessionOpener } from './session/open-cache';
+import { revocationList, type RevocationList } from './session/revocation';
 import { upstashStore } from './store/upstash-rest';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
@@ -20,6 +21,8 @@ export interface BffRuntime {
   /** Present when upstream JWT verification is configured. */
   verifier?: AccessTokenVerifier;
   refresher: Refresher;
+  /** Sessions ended by logout or a refresh rejection, shared through the store when there is one. */
+  revocations: RevocationList;
   policy: PolicySource;
   loginLimiter: LoginLimiter;
   fetch: typeof fetch;
@@ -39,13 +42,15 @@ export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<B
   const adapter = adapterFor(config.auth);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
+  const store = config.store && upstashStore(config.store);
   return {
     config,
     keyring,
     sessions: cachedSessionOpener((value) => openSession(value, keyring)),
     adapter,
     verifier,
-    refresher: createRefresher({ config, adapter, keyring, verifier, store: config.store && upstashStore(config.store), fetch: fetchImpl, now }),
+    refresher: createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl, now }),
+    revocations: revocationList(store, now),
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig) : staticPolicy(config.policy),
     loginLimiter: createLoginLimiter(config, now),
     fetch: fetchImpl,

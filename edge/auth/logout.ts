@@ -16,6 +16,8 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   if (csrf) return errorResponse(csrf);
 
   const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.sessions);
+  // Every copy of this cookie, on every instance, ends too (within DEFAULTS.revocationCheckMs elsewhere).
+  if (session) await rt.revocations.revoke(session);
   const call = session && rt.adapter.logout(session);
   if (call) {
     try {

@@ -34,6 +34,8 @@ export const DEFAULTS = {
   policyTtlSeconds: 10,
   edgeConfigTimeoutMs: 1_500,
   refreshPollMs: 50,
+  /** How long an instance trusts a "not revoked" answer from the store (session/revocation.ts). */
+  revocationCheckMs: 5_000,
   /** Failed logins for one identifier from anywhere may reach this many times the per-network limit (ratelimit/login-limiter.ts). */
   identifierSpreadFactor: 4,
 } as const;

@@ -5,6 +5,7 @@ import type { Session } from './types';
 /** Claim names are short: the whole session has to fit in browser cookies. */
 interface SessionClaims {
   v: 1;
+  i?: string;
   at: string;
   rt?: string;
   ai?: number;
@@ -17,6 +18,7 @@ interface SessionClaims {
 export async function sealSession(session: Session, keyring: SessionKeyring): Promise<string> {
   const claims: SessionClaims = {
     v: 1,
+    i: session.sid,
     at: session.accessToken,
     rt: session.refreshToken,
     ai: session.accessIssuedAt,
@@ -55,7 +57,8 @@ export async function openSession(value: string, keyring: SessionKeyring): Promi
 function toSession(c: Partial<SessionClaims>): Session | null {
   if (c.v !== 1 || typeof c.at !== 'string' || (c.rt !== undefined && typeof c.rt !== 'string')) return null;
   if (typeof c.ax !== 'number' || typeof c.rx !== 'number' || (c.ai !== undefined && typeof c.ai !== 'number')) return null;
+  if (c.i !== undefined && typeof c.i !== 'string') return null;
   const u = c.u;
   if (!u || typeof u !== 'object' || typeof u.id !== 'string') return null;
-  return { accessToken: c.at, refreshToken: c.rt, accessIssuedAt: c.ai, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
+  return { sid: c.i, accessToken: c.at, refreshToken: c.rt, accessIssuedAt: c.ai, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
 }

@@ -7,6 +7,8 @@ export interface UserSummary {
 
 /** What the encrypted cookie holds. Times are epoch milliseconds. */
 export interface Session {
+  /** Random id of this sign-in, kept across refreshes: what logout revokes (absent in cookies from before 0.2). */
+  sid?: string;
   accessToken: string;
   /** Absent for backends that issue only an access token: the session then ends when it expires. */
   refreshToken?: string;

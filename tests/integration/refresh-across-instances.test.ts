@@ -69,7 +69,26 @@ describe('rotation-safe refresh across instances', () => {
     const stillIn = await b.app('/api/auth/session', { jar });
     expect((await stillIn.json()).user).not.toBeNull();
   });
+
+  it('logout in one browser ends a copied cookie on every instance within the 5 s window', async () => {
+    const jar = new CookieJar();
+    await a.login(jar);
+    const copy = jar.clone(); // e.g. exfiltrated before logout
+    // Instance b has just seen the session alive, so it trusts "not revoked" for up to 5 s.
+    expect((await b.app('/api/backend/notes', { jar: copy.clone() })).status).toBe(200);
+    expect((await a.app('/api/auth/logout', { method: 'POST', jar, headers: a.sameOrigin() })).status).toBe(200);
+
+    const onA = await a.app('/api/backend/notes', { jar: copy.clone() });
+    expect(onA.status).toBe(401); // where the logout happened: at once
+    await sleep(5_100);
+    for (const c of [a, b]) {
+      expect((await c.app('/api/backend/notes', { jar: copy.clone() })).status).toBe(401);
+      const page = await c.app('/dashboard', { jar: copy.clone() });
+      expect(page.headers.get('location')).toBe('/login?next=%2Fdashboard&reason=session_expired');
+    }
+  });
 });
+
 
 describe('Redis down during a refresh', () => {
   let stack: Stack;
