@@ -1,39 +1,66 @@
-// `npm run bench`: builds the variants once, starts them and the example backend as real processes
-// on loopback, and measures them side by side in interleaved rounds (A B C … A B C …), because this
-// machine is shared and noisy. Prints a table, then one JSON line with the named ratios.
+// `npm run bench`: builds the variants once, starts them, the example backend and a store as real processes on
+// loopback, and compares them in paired rounds: each comparison runs A and B back to back (the order alternating
+// between rounds), so both see the same machine moment. Every ratio is the median of its paired per-round ratios with
+// a 95% bootstrap interval and, where there is a budget, a verdict (met / missed / inconclusive). A control pair
+// (two servers of one build) says how much the machine itself wobbled. Prints tables, then one JSON line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { freePort, root, startApp, startBackend, waitForHttp } from '../lib/processes.mjs';
+import { freePort, root, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
+import { median, medianInterval, verdict } from './stats.mjs';
 import { refreshStorm } from './storm.mjs';
 import { buildVariants } from './variants.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+// Defaults sized on the development machine (2 cores) to keep a full run near 10 minutes; see docs/performance.md.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const WARMUP = 1;
 const CONNECTIONS = 16;
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuv';
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const log = (line) => process.stderr.write(`${line}\n`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The comparisons: [A, B, budget for A/B]. */
+const COMPARISONS = {
+  control_same_build: ['page_session', 'page_session_twin', undefined],
+  session_vs_passthrough: ['page_session', 'page_passthrough', 0.95],
+  session_vs_nomiddleware: ['page_session', 'page_nomw', undefined],
+  proxy_vs_bare_rewrite: ['proxy_session', 'proxy_bare_rewrite', 0.95],
+  revocation_check_cost: ['proxy_session_store', 'proxy_session', 0.95],
+  proxy_vs_direct: ['proxy_session', 'backend_direct', undefined],
+};
+
+// Every process this run starts, stopped on every way out: normal end, error, Ctrl-C, kill.
 const procs = [];
-const stopAll = () => Promise.all(procs.map((p) => p.stop()));
-process.on('SIGINT', async () => {
-  await stopAll();
-  process.exit(130);
-});
-
-/** Servers on core 0, the load generator on core 1, when taskset exists. */
-function pinned(proc) {
-  if (hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', '0', String(proc.child.pid)], { stdio: 'ignore' });
-  return proc;
+let stopping;
+const stopAll = () => (stopping ??= Promise.all(procs.map((p) => p.stop())));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    log(`${signal}: stopping ${procs.length} processes…`);
+    await stopAll();
+    process.exit(130);
+  });
+}
+for (const event of ['uncaughtException', 'unhandledRejection']) {
+  process.on(event, async (error) => {
+    log(`${event}: ${error?.stack ?? error}`);
+    await stopAll();
+    process.exit(1);
+  });
 }
 
-function load(url, headers) {
-  const args = [join(root, 'scripts/bench/load-worker.mjs'), JSON.stringify({ url, headers, connections: CONNECTIONS, duration: DURATION })];
-  const out = hasTaskset ? execFileSync('taskset', ['-c', '1', process.execPath, ...args]) : execFileSync(process.execPath, args);
-  return JSON.parse(out.toString().trim().split('\n').pop());
+/** One line per missing prerequisite, before anything is built or started. */
+function checkPrerequisites() {
+  const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  const problems = [];
+  if (!has('redis-server', ['--version'])) problems.push('redis-server: not found — install it (`sudo apt-get install -y redis-server`); the store cases and the refresh storm need it.');
+  if (problems.length) {
+    for (const p of problems) log(p);
+    process.exit(1);
+  }
+  const pinning = has('taskset', ['-V']);
+  if (!pinning) log('taskset: not found — servers and load share both cores, so ratios are noisier (util-linux provides it).');
+  return pinning;
 }
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -62,23 +89,42 @@ function middlewareBytes(dir) {
 }
 
 async function main() {
+  const pinning = checkPrerequisites();
+  /** Servers on core 0, the load generator on core 1. */
+  const pinned = (proc) => {
+    if (pinning) spawnSync('taskset', ['-a', '-p', '-c', '0', String(proc.child.pid)], { stdio: 'ignore' });
+    return proc;
+  };
+  const load = (url, headers) => {
+    const args = [join(root, 'scripts/bench/load-worker.mjs'), JSON.stringify({ url, headers, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP })];
+    const out = pinning ? execFileSync('taskset', ['-c', '1', process.execPath, ...args]) : execFileSync(process.execPath, args);
+    return JSON.parse(out.toString().trim().split('\n').pop());
+  };
+
   const dirs = await buildVariants(log);
-  const ports = {};
-  for (const name of ['backend', 'nomw', 'passthrough', 'bare', 'bff']) ports[name] = await freePort();
+  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bff', 'bffTwin', 'bffStore'];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
+  const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
   const backendProc = pinned(startBackend(ports.backend, { ACCESS_TTL_SECONDS: '3600', TEST_HOOKS: '1' }));
-  procs.push(backendProc);
-  await waitForHttp(`${backendUrl}/__test/stats`);
+  procs.push(backendProc, startRedis(ports.redis));
+  procs.push(startUpstashFixture(ports.upstash, ports.redis, 'bench'));
+  await Promise.all([waitForHttp(`${backendUrl}/__test/stats`), waitForHttp(upstashUrl)]);
 
   // A real access token for the direct and bare-rewrite cases.
   const grant = await (await fetch(`${backendUrl}/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }) })).json();
   const bearer = grant.data.token;
   const base = { BACKEND_URL: backendUrl, SESSION_SECRET: SECRET, RATE_LIMIT_LOGIN_PER_IP: '100000/60', BENCH_BEARER: bearer };
+  const store = { UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: 'bench' };
   const apps = {
     nomw: [dirs.nomw, base],
     passthrough: [dirs.passthrough, base],
     bare: [dirs.bare, base],
     bff: [dirs.bff, base],
+    // The control: a second server of the very same build and configuration.
+    bffTwin: [dirs.bff, base],
+    // With a store: every session is checked against the revocation list (one store read per session per 5 s).
+    bffStore: [dirs.bff, { ...base, ...store }],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -102,99 +148,128 @@ async function main() {
     page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
     page_passthrough: [url('passthrough', '/bench'), browserish, [pgid.passthrough]],
     page_session: [url('bff', '/bench'), browserish, [pgid.bff]],
+    page_session_twin: [url('bffTwin', '/bench'), browserish, [pgid.bffTwin]],
     proxy_session: [url('bff', '/api/backend/notes'), browserish, [pgid.bff, pgid.backend]],
+    proxy_session_store: [url('bffStore', '/api/backend/notes'), browserish, [pgid.bffStore, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
   };
-  // BENCH_CASES=a,b limits a run to some cases (for quick comparisons; the published table runs all).
+  // BENCH_CASES=a,b limits a run to the comparisons whose cases are all listed (for quick looks).
   const only = process.env.BENCH_CASES?.split(',');
-  if (only) for (const name of Object.keys(cases)) if (!only.includes(name)) delete cases[name];
+  const comparisons = Object.fromEntries(Object.entries(COMPARISONS).filter(([, [a, b]]) => !only || (only.includes(a) && only.includes(b))));
+  const used = new Set(Object.values(comparisons).flatMap(([a, b]) => [a, b]));
+  if (used.size === 0) throw new Error(`BENCH_CASES=${process.env.BENCH_CASES} selects no comparison; cases: ${Object.keys(cases).join(', ')}`);
+
   // Every case must work before it is timed.
-  for (const [name, [u, headers]] of Object.entries(cases)) {
+  for (const name of used) {
+    const [u, headers] = cases[name];
     const res = await fetch(u, { headers, redirect: 'manual' });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${name}: expected 200 from ${u}, got ${res.status}`);
   }
+  const measure = (name) => {
+    const [u, headers, groups] = cases[name];
+    const before = cpuMicros(groups);
+    const r = load(u, headers);
+    // CPU is counted over the warm-up and the measured run, divided by the requests of both.
+    r.cpuPerRequest = (cpuMicros(groups) - before) / (r.requests * (1 + WARMUP / DURATION));
+    return r;
+  };
 
   // One discarded pass first: the servers' JIT warms up, so round 1 is not systematically slower.
-  for (const [name, [u, headers]] of Object.entries(cases)) {
+  for (const name of used) {
     log(`warm-up ${name}`);
-    load(u, headers);
+    load(cases[name][0], cases[name][1]);
   }
-  const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  const runs = Object.fromEntries([...used].map((k) => [k, []]));
+  const pairs = Object.fromEntries(Object.keys(comparisons).map((k) => [k, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    const order = Object.keys(cases);
-    if (round % 2 === 0) order.reverse();
-    for (const name of order) {
-      const [u, headers, groups] = cases[name];
-      // The worker warms up for 2 s before its measured run; CPU is counted over both and divided by all requests.
-      const before = cpuMicros(groups);
-      const r = load(u, headers);
-      r.cpuPerRequest = (cpuMicros(groups) - before) / (r.requests * (1 + 2 / DURATION));
-      samples[name].push(r);
-      log(`round ${round}/${ROUNDS} ${name.padEnd(22)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.cpuPerRequest.toFixed(0).padStart(6)} µs CPU/req  errors ${r.errors}`);
+    for (const [key, [a, b]] of Object.entries(comparisons)) {
+      const order = round % 2 ? [a, b] : [b, a];
+      const result = {};
+      for (const name of order) {
+        result[name] = measure(name);
+        runs[name].push(result[name]);
+      }
+      const pair = { rps: result[a].rps / result[b].rps, cpu: result[b].cpuPerRequest / result[a].cpuPerRequest, errors: result[a].errors + result[b].errors };
+      pairs[key].push(pair);
+      log(`round ${round}/${ROUNDS} ${key.padEnd(26)} ${result[a].rps.toFixed(0).padStart(6)} / ${result[b].rps.toFixed(0).padStart(6)} req/s = ${pair.rps.toFixed(3)}  (CPU ${pair.cpu.toFixed(3)})  errors ${pair.errors}`);
     }
   }
-  const summary = Object.fromEntries(
-    Object.entries(samples).map(([name, runs]) => [
-      name,
-      {
-        rps: median(runs.map((r) => r.rps)),
-        p50: median(runs.map((r) => r.p50)),
-        p99: median(runs.map((r) => r.p99)),
-        cpu: median(runs.map((r) => r.cpuPerRequest)),
-        errors: runs.reduce((n, r) => n + r.errors, 0),
-      },
-    ]),
-  );
-
-  if (only) {
-    for (const [name, v] of Object.entries(summary)) console.log(`${name}: ${v.rps.toFixed(0)} req/s`);
-    return stopAll();
-  }
-  log('refresh storm: two instances sharing Redis…');
-  const storm = await refreshStorm({ dir: dirs.bff, secret: SECRET, procs, pinned });
-  const micro = runMicro();
-  await stopAll();
 
   const round3 = (x) => Number(x.toFixed(3));
-  // The named ratios: median throughput over median throughput.
-  const ratio = (a, b) => round3(summary[a].rps / summary[b].rps);
-  // Two cross-checks: the median of the per-round ratios (the pair ran minutes apart at most), and the ratio of
-  // median server CPU per request (the capacity one core would have), which scheduling noise disturbs least.
-  const paired = (a, b) => round3(median(samples[a].map((r, i) => r.rps / samples[b][i].rps)));
-  const cpuRatio = (a, b) => round3(summary[b].cpu / summary[a].cpu);
-  const COMPARISONS = {
-    session_vs_passthrough: ['page_session', 'page_passthrough'],
-    session_vs_nomiddleware: ['page_session', 'page_nomw'],
-    proxy_vs_bare_rewrite: ['proxy_session', 'proxy_bare_rewrite'],
-    proxy_vs_direct: ['proxy_session', 'backend_direct'],
-  };
-  const each = (fn) => Object.fromEntries(Object.entries(COMPARISONS).map(([k, [a, b]]) => [k, fn(a, b)]));
-  const size = middlewareBytes(dirs.bff);
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([name, rs]) => [
+      name,
+      { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpuPerRequest)), errors: rs.reduce((n, r) => n + r.errors, 0) },
+    ]),
+  );
+  const ratios = Object.fromEntries(
+    Object.entries(pairs).map(([key, ps]) => {
+      const rps = ps.map((p) => p.rps);
+      const cpu = ps.map((p) => p.cpu);
+      const interval = medianInterval(rps).map(round3);
+      const cpuInterval = medianInterval(cpu).map(round3);
+      const budget = comparisons[key][2];
+      return [key, { point: round3(median(rps)), interval, cpu: round3(median(cpu)), cpuInterval, budget, verdict: verdict(interval, budget), cpuVerdict: verdict(cpuInterval, budget) }];
+    }),
+  );
+
+  let storm;
+  let micro;
+  let size;
+  if (!only) {
+    log('refresh storm: two instances sharing Redis…');
+    storm = await refreshStorm({ dir: dirs.bff, secret: SECRET, procs, pinned, upstashUrl });
+    micro = runMicro();
+    size = middlewareBytes(dirs.bff);
+  }
+  await stopAll();
+
+  console.log('\n| case | req/s (median) | p50 ms | p99 ms | server CPU µs/req | errors |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, v] of Object.entries(summary)) console.log(`| ${name} | ${v.rps.toFixed(0)} | ${v.p50} | ${v.p99} | ${v.cpu.toFixed(0)} | ${v.errors} |`);
+  console.log('\n| ratio (A ÷ B) | median of paired ratios | 95% interval | by CPU per request | its interval | budget | verdict (throughput / CPU) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [key, r] of Object.entries(ratios)) {
+    const [a, b] = comparisons[key];
+    console.log(`| \`${key}\` (${a} ÷ ${b}) | **${r.point}** | ${r.interval.join('–')} | ${r.cpu} | ${r.cpuInterval.join('–')} | ${r.budget ? `≥ ${r.budget}` : '—'} | ${r.verdict ? `${r.verdict} / ${r.cpuVerdict}` : '—'} |`);
+  }
+  const control = ratios.control_same_build;
+  let noise;
+  if (control) {
+    const [lo, hi] = control.interval;
+    const off = lo > 1 ? lo - 1 : hi < 1 ? 1 - hi : 0;
+    noise = { interval: control.interval, within: off === 0, off: round3(off), halfWidth: round3((hi - lo) / 2) };
+    console.log(
+      noise.within
+        ? `\ncontrol: one build against itself read ${control.point} (${lo}–${hi}): the machine was steady enough; differences smaller than ±${noise.halfWidth} are not resolved by this run.`
+        : `\ncontrol: one build against itself read ${control.point} (${lo}–${hi}), which excludes 1.00 by ${noise.off}: the machine was too noisy during this run; treat every ratio as uncertain by at least that much.`,
+    );
+  }
+  if (size) console.log(`\nmiddleware bundle: ${size.raw} B raw, ${size.gzip} B gzip (budget < 100 KB gzip: ${size.gzip < 100_000 ? 'met' : 'missed'})`);
+  if (storm) console.log(`refresh storm: ${JSON.stringify(storm)}`);
+  if (micro) console.log(`micro (ops/s): ${JSON.stringify(micro)}\n`);
+
+  // The named ratios keep their keys, now as the median of paired ratios; intervals and verdicts beside them.
   const result = {
-    ...each(ratio),
-    paired_round_medians: each(paired),
-    by_cpu_per_request: each(cpuRatio),
+    ...Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, r.point])),
+    intervals: Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, r.interval])),
+    verdicts: Object.fromEntries(Object.entries(ratios).filter(([, r]) => r.verdict).map(([k, r]) => [k, r.verdict])),
+    by_cpu_per_request: Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, r.cpu])),
+    by_cpu_intervals: Object.fromEntries(Object.entries(ratios).map(([k, r]) => [k, r.cpuInterval])),
+    control: noise,
     cpu_us_per_request: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Math.round(v.cpu)])),
-    latency_ms: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, { p50: v.p50, p99: v.p99 }])),
     rps: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Math.round(v.rps)])),
-    middleware_raw_bytes: size.raw,
-    middleware_gzip_bytes: size.gzip,
+    middleware_raw_bytes: size?.raw,
+    middleware_gzip_bytes: size?.gzip,
     refresh_storm: storm,
     micro_ops_per_sec: micro,
     rounds: ROUNDS,
     seconds_per_run: DURATION,
     connections: CONNECTIONS,
-    pinned: hasTaskset,
+    pinned: pinning,
   };
-
-  console.log('\n| configuration | req/s (median) | p50 ms | p99 ms | server CPU µs/req | errors |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [name, v] of Object.entries(summary)) console.log(`| ${name} | ${v.rps.toFixed(0)} | ${v.p50} | ${v.p99} | ${v.cpu.toFixed(0)} | ${v.errors} |`);
-  console.log(`\nmiddleware bundle: ${size.raw} B raw, ${size.gzip} B gzip`);
-  console.log(`refresh storm: ${JSON.stringify(storm)}`);
-  console.log(`micro (ops/s): ${JSON.stringify(micro)}\n`);
   console.log(JSON.stringify(result));
 }
 
@@ -209,8 +284,11 @@ function runMicro() {
   return ops;
 }
 
-main().catch(async (error) => {
+try {
+  await main();
+} catch (error) {
   log(error.stack ?? String(error));
+  process.exitCode = 1;
+} finally {
   await stopAll();
-  process.exit(1);
-});
+}

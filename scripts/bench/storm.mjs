@@ -1,17 +1,16 @@
-// The refresh storm: two instances sharing Redis (through the Upstash REST fixture), one backend with
-// single-use rotating refresh tokens, a session whose access token has expired, 50 requests at once
+// The refresh storm: two instances sharing Redis (through the Upstash REST fixture at `upstashUrl`), one backend
+// with single-use rotating refresh tokens, a session whose access token has expired, 50 requests at once
 // spread over both instances. Counts what the backend saw and whether anybody was logged out.
-import { freePort, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
+import { freePort, startApp, startBackend, waitForHttp } from '../lib/processes.mjs';
 
-export async function refreshStorm({ dir, secret, procs, pinned, requests = 50 }) {
-  const [redisPort, upstashPort, backendPort, a, b] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const upstashUrl = `http://127.0.0.1:${upstashPort}`;
+export async function refreshStorm({ dir, secret, procs, pinned, upstashUrl, requests = 50 }) {
+  const [backendPort, a, b] = await Promise.all([freePort(), freePort(), freePort()]);
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  procs.push(startRedis(redisPort), startUpstashFixture(upstashPort, redisPort, 'bench'), pinned(startBackend(backendPort, { TEST_HOOKS: '1' })));
+  procs.push(pinned(startBackend(backendPort, { TEST_HOOKS: '1' })));
   const env = { BACKEND_URL: backendUrl, SESSION_SECRET: secret, UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: 'bench', RATE_LIMIT_ON_ERROR: 'open' };
   const instances = [a, b].map((port) => `http://127.0.0.1:${port}`);
   for (const port of [a, b]) procs.push(pinned(startApp(port, env, false, dir)));
-  await Promise.all([waitForHttp(upstashUrl), waitForHttp(`${backendUrl}/__test/stats`), ...instances.map((u) => waitForHttp(`${u}/`, 60_000))]);
+  await Promise.all([waitForHttp(`${backendUrl}/__test/stats`), ...instances.map((u) => waitForHttp(`${u}/`, 60_000))]);
 
   const hook = (path, body) => fetch(`${backendUrl}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
   await hook('/__test/config', { accessTtlSeconds: 1 });

@@ -93,6 +93,6 @@ describe('runtime policy from Edge Config', () => {
     await afterTtl();
     expect((await fromAdmin()).status).toBe(201);
     expect(warnings() - beforeInvalid).toBe(1);
-    expect(stack.apps[0].output()).toContain('protectedPaths must be an array');
+    expect(stack.apps[0].output()).toContain('protectedPaths must be a non-empty array');
   });
 });
