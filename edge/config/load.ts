@@ -163,12 +163,15 @@ function readEdgeConfig(read: (name: string) => string | undefined, problems: st
   };
 }
 
+/** Upstash's own names, or those the Vercel Marketplace integration sets (`KV_REST_API_*`). */
 function readStore(read: (name: string) => string | undefined, problems: string[]): StoreConfig | undefined {
-  const url = parseUrl(read('UPSTASH_REDIS_REST_URL'), 'UPSTASH_REDIS_REST_URL', problems, false);
-  const token = read('UPSTASH_REDIS_REST_TOKEN');
+  const upstash = read('UPSTASH_REDIS_REST_URL') !== undefined || read('UPSTASH_REDIS_REST_TOKEN') !== undefined;
+  const [urlName, tokenName] = upstash ? ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'] : ['KV_REST_API_URL', 'KV_REST_API_TOKEN'];
+  const url = parseUrl(read(urlName), urlName, problems, false);
+  const token = read(tokenName);
   if (!url && !token) return undefined;
   if (!url || !token) {
-    problems.push('Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither.');
+    problems.push(`Set both ${urlName} and ${tokenName}, or neither.`);
     return undefined;
   }
   const timeoutMs = parseInteger(read('STORE_TIMEOUT_MS'), 'STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs, 50, problems);

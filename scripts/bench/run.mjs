@@ -1,9 +1,10 @@
 // `npm run bench`: builds the variants once, starts them, the example backend and a store as real processes on
-// loopback, and compares them in paired rounds: each comparison runs A and B back to back (the order alternating
-// between rounds), so both see the same machine moment. Every ratio is the median of its paired per-round ratios with
-// a 95% bootstrap interval and, where there is a budget, a verdict (met / missed / inconclusive). A control pair
-// (two servers of one build) says how much the machine itself wobbled. Prints tables, then one JSON line.
-import { execFileSync, spawnSync } from 'node:child_process';
+// loopback (one server per case, so every server is exercised equally), and measures every case once per round, the
+// cases of each comparison next to each other and the order reversed every other round. Every ratio is the median of
+// its per-round paired ratios with a 95% bootstrap interval and, where there is a budget, a verdict (met / missed /
+// inconclusive). A control pair (two servers of one build) says how much the machine itself wobbled.
+// Prints tables, then one JSON line.
+import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,9 +14,10 @@ import { refreshStorm } from './storm.mjs';
 import { buildVariants } from './variants.mjs';
 
 // Defaults sized on the development machine (2 cores) to keep a full run near 10 minutes; see docs/performance.md.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
-const WARMUP = 1;
+// A server idle for a round is measurably colder: every run re-warms it first.
+const WARMUP = 2;
 const CONNECTIONS = 16;
 const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuv';
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -95,14 +97,17 @@ async function main() {
     if (pinning) spawnSync('taskset', ['-a', '-p', '-c', '0', String(proc.child.pid)], { stdio: 'ignore' });
     return proc;
   };
+  // Asynchronous, so a Ctrl-C or kill is handled (and every process stopped) even in the middle of a run.
   const load = (url, headers) => {
     const args = [join(root, 'scripts/bench/load-worker.mjs'), JSON.stringify({ url, headers, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP })];
-    const out = pinning ? execFileSync('taskset', ['-c', '1', process.execPath, ...args]) : execFileSync(process.execPath, args);
-    return JSON.parse(out.toString().trim().split('\n').pop());
+    const [cmd, argv] = pinning ? ['taskset', ['-c', '1', process.execPath, ...args]] : [process.execPath, args];
+    return new Promise((resolve, reject) =>
+      execFile(cmd, argv, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop())))),
+    );
   };
 
   const dirs = await buildVariants(log);
-  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bff', 'bffTwin', 'bffStore'];
+  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
@@ -120,9 +125,10 @@ async function main() {
     nomw: [dirs.nomw, base],
     passthrough: [dirs.passthrough, base],
     bare: [dirs.bare, base],
-    bff: [dirs.bff, base],
+    bffPage: [dirs.bff, base],
     // The control: a second server of the very same build and configuration.
-    bffTwin: [dirs.bff, base],
+    bffPageTwin: [dirs.bff, base],
+    bffProxy: [dirs.bff, base],
     // With a store: every session is checked against the revocation list (one store read per session per 5 s).
     bffStore: [dirs.bff, { ...base, ...store }],
   };
@@ -134,23 +140,24 @@ async function main() {
   }
   await Promise.all(Object.keys(apps).map((name) => waitForHttp(`http://127.0.0.1:${ports[name]}/`, 60_000)));
 
-  const login = await fetch(`http://127.0.0.1:${ports.bff}/api/auth/login`, {
+  const login = await fetch(`http://127.0.0.1:${ports.bffPage}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports.bff}` },
+    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports.bffPage}` },
     body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
   });
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const browserish = { accept: 'text/html', cookie: `${cookie}; theme=dark; _ga=GA1.2.123456789.1700000000` };
   const url = (name, path) => `http://127.0.0.1:${ports[name]}${path}`;
 
-  // [url, headers, process groups whose CPU the case spends]
+  // [url, headers, process groups whose CPU the case spends], in the order a round runs them: the two cases of each
+  // comparison are neighbours, or one apart.
   const cases = {
-    page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
+    page_session_twin: [url('bffPageTwin', '/bench'), browserish, [pgid.bffPageTwin]],
+    page_session: [url('bffPage', '/bench'), browserish, [pgid.bffPage]],
     page_passthrough: [url('passthrough', '/bench'), browserish, [pgid.passthrough]],
-    page_session: [url('bff', '/bench'), browserish, [pgid.bff]],
-    page_session_twin: [url('bffTwin', '/bench'), browserish, [pgid.bffTwin]],
-    proxy_session: [url('bff', '/api/backend/notes'), browserish, [pgid.bff, pgid.backend]],
+    page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
     proxy_session_store: [url('bffStore', '/api/backend/notes'), browserish, [pgid.bffStore, pgid.backend]],
+    proxy_session: [url('bffProxy', '/api/backend/notes'), browserish, [pgid.bffProxy, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
   };
@@ -167,33 +174,34 @@ async function main() {
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${name}: expected 200 from ${u}, got ${res.status}`);
   }
-  const measure = (name) => {
+  const measure = async (name) => {
     const [u, headers, groups] = cases[name];
     const before = cpuMicros(groups);
-    const r = load(u, headers);
+    const r = await load(u, headers);
     // CPU is counted over the warm-up and the measured run, divided by the requests of both.
     r.cpuPerRequest = (cpuMicros(groups) - before) / (r.requests * (1 + WARMUP / DURATION));
     return r;
   };
 
   // One discarded pass first: the servers' JIT warms up, so round 1 is not systematically slower.
-  for (const name of used) {
+  const order = Object.keys(cases).filter((name) => used.has(name));
+  for (const name of order) {
     log(`warm-up ${name}`);
-    load(cases[name][0], cases[name][1]);
+    await load(cases[name][0], cases[name][1]);
   }
-  const runs = Object.fromEntries([...used].map((k) => [k, []]));
+  const runs = Object.fromEntries(order.map((k) => [k, []]));
   const pairs = Object.fromEntries(Object.keys(comparisons).map((k) => [k, []]));
   for (let round = 1; round <= ROUNDS; round++) {
+    const result = {};
+    for (const name of round % 2 ? order : [...order].reverse()) {
+      result[name] = await measure(name);
+      runs[name].push(result[name]);
+      log(`round ${round}/${ROUNDS} ${name.padEnd(22)} ${result[name].rps.toFixed(0).padStart(6)} req/s  p50 ${result[name].p50} ms  ${result[name].cpuPerRequest.toFixed(0).padStart(6)} µs CPU/req  errors ${result[name].errors}`);
+    }
     for (const [key, [a, b]] of Object.entries(comparisons)) {
-      const order = round % 2 ? [a, b] : [b, a];
-      const result = {};
-      for (const name of order) {
-        result[name] = measure(name);
-        runs[name].push(result[name]);
-      }
-      const pair = { rps: result[a].rps / result[b].rps, cpu: result[b].cpuPerRequest / result[a].cpuPerRequest, errors: result[a].errors + result[b].errors };
+      const pair = { rps: result[a].rps / result[b].rps, cpu: result[b].cpuPerRequest / result[a].cpuPerRequest };
       pairs[key].push(pair);
-      log(`round ${round}/${ROUNDS} ${key.padEnd(26)} ${result[a].rps.toFixed(0).padStart(6)} / ${result[b].rps.toFixed(0).padStart(6)} req/s = ${pair.rps.toFixed(3)}  (CPU ${pair.cpu.toFixed(3)})  errors ${pair.errors}`);
+      log(`round ${round}/${ROUNDS} ${key.padEnd(26)} = ${pair.rps.toFixed(3)}  (CPU ${pair.cpu.toFixed(3)})`);
     }
   }
 

@@ -74,6 +74,13 @@ describe('configuration', () => {
     expect(config.edgeConfig).toMatchObject({ key: 'bff', ttlMs: 10_000 });
   });
 
+  it("accepts the Vercel Marketplace names for Upstash (KV_REST_API_URL/TOKEN); Upstash's own names win", () => {
+    expect(loadConfig({ ...valid, KV_REST_API_URL: 'https://kv.upstash.io', KV_REST_API_TOKEN: 'k' }).store).toMatchObject({ url: 'https://kv.upstash.io', token: 'k' });
+    const both = { ...valid, KV_REST_API_URL: 'https://kv.upstash.io', KV_REST_API_TOKEN: 'k', UPSTASH_REDIS_REST_URL: 'https://u.upstash.io', UPSTASH_REDIS_REST_TOKEN: 'u' };
+    expect(loadConfig(both).store).toMatchObject({ url: 'https://u.upstash.io', token: 'u' });
+    expect(problems({ ...valid, KV_REST_API_URL: 'https://kv.upstash.io' })[0]).toMatch(/Set both KV_REST_API_URL and KV_REST_API_TOKEN/);
+  });
+
   it('production defaults to Secure cookies with the __Host- prefix', () => {
     const config = loadConfig({ ...valid, NODE_ENV: 'production' });
     expect(config.cookie).toMatchObject({ secure: true, name: '__Host-bff_session' });
