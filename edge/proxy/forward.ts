@@ -17,18 +17,17 @@ export interface ForwardOptions extends ResponseHeaderRules {
  * 502/503/504 instead of Next's bare 500, and no middleware header (Set-Cookie included) is copied upstream.
  */
 export async function forwardToBackend(method: string, target: URL, headers: Headers, body: Uint8Array<ArrayBuffer> | undefined, options: ForwardOptions): Promise<Response> {
+  // The deadline covers the wait for the backend's answer, not the body that follows: a download or an event
+  // stream may flow for longer than BACKEND_TIMEOUT_MS.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException('The backend did not answer in time.', 'TimeoutError')), options.timeoutMs);
   let upstream: Response;
   try {
-    upstream = await (options.fetch ?? fetch)(target, {
-      method,
-      headers,
-      body,
-      redirect: 'manual',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
+    upstream = await (options.fetch ?? fetch)(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
   } catch (error) {
     return errorResponse(networkError(error));
+  } finally {
+    clearTimeout(timer);
   }
   // A JSON error is the API's own answer and passes through; an HTML error page is not an API response.
   if (upstream.status >= 500 && !isJson(upstream.headers.get('content-type'))) {

@@ -193,10 +193,10 @@ describe.each([
   });
 });
 
-describe('trailing slashes outside /api/backend keep Next’s behaviour', () => {
+describe('outside /api/backend paths and the backend deadline', () => {
   let stack: DjangoStack;
   beforeAll(async () => {
-    stack = await startDjangoStack();
+    stack = await startDjangoStack({}, { BACKEND_TIMEOUT_MS: '1500' });
   });
   afterAll(() => stack?.stop());
 
@@ -204,5 +204,15 @@ describe('trailing slashes outside /api/backend keep Next’s behaviour', () => 
     const res = await fetch(`${stack.appUrl}/login/?next=%2Fdashboard`, { redirect: 'manual' });
     expect(res.status).toBe(308);
     expect(new URL(res.headers.get('location')!, stack.appUrl).toString()).toBe(`${stack.appUrl}/login?next=%2Fdashboard`);
+  });
+
+  it('the backend deadline bounds the wait for an answer, not the stream after it: a 3 s event stream arrives whole', async () => {
+    const c = clientFor({ app: () => stack.appUrl, backend: () => stack.djangoUrl });
+    const jar = new CookieJar();
+    await c.login(jar, DEMO);
+    const res = await c.app('/api/backend/api/events/', { jar, headers: { accept: 'text/event-stream' } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text.match(/^id: \d/gm)).toEqual(['id: 0', 'id: 1', 'id: 2']);
   });
 });
