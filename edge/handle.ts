@@ -43,11 +43,11 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   if (!value) return anonymous(req, rt, route, [], strip);
 
   const present = () => req.cookies.getAll().map((c) => c.name);
+  const loggedOut = (reason?: string) => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
   let session = await rt.sessions.open(value);
-  if (!session) return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip);
-  const loggedOut = () => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, 'session_expired');
+  if (!session) return loggedOut();
   // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
-  if (await rt.revocations.isRevoked(session)) return loggedOut();
+  if (await rt.revocations.isRevoked(session)) return loggedOut('session_expired');
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
@@ -57,13 +57,13 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   const due = verdict === 'invalid' || refreshDue(session, rt.now(), skewMs);
   if (due && !session.refreshToken) {
     // Access-token-only backends: the session ends with its token, with nothing to refresh.
-    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut();
+    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut('session_expired');
   } else if (due && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
     const outcome = await rt.refresher.refresh(session, skewMs);
     if (outcome.kind === 'rejected') {
       // The backend ended this sign-in: so do copies of the cookie elsewhere.
       await rt.revocations.revoke(session);
-      return loggedOut();
+      return loggedOut('session_expired');
     }
     // A newer session reached before an outage is stored even so.
     const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
@@ -112,7 +112,7 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
 
   const headers = upstreamHeaders(req.headers, session.accessToken, {
     clientIp: clientIp(req.headers, config.clientIp),
-    ...publicOrigin(req.headers, config.appUrl, req.nextUrl, config.clientIp),
+    ...publicOrigin(req, config),
   });
   const forwarded = await forwardToBackend(req.method, target, headers, body, {
     timeoutMs: config.backendTimeoutMs,

@@ -2,16 +2,15 @@ import type { NextRequest } from 'next/server';
 import type { BffError } from '../errors';
 import { redirectTo } from '../guard/redirect';
 import { NO_STORE } from '../http/cache-control';
-import type { ClientIpConfig } from '../config/types';
-import { publicOriginString } from '../request/public-origin';
+import { publicOriginString, type OriginConfig } from '../request/public-origin';
 
 /**
  * A 303 for browser form posts: the answer to a POST becomes a GET of `path`. The Location is
  * absolute on the app's public origin (request/public-origin.ts): middleware
  * responses need an absolute URL, and under `next start` the request URL says localhost.
  */
-export function seeOther(req: NextRequest, config: { appUrl?: URL; clientIp: ClientIpConfig }, path: string): Response {
-  const res = redirectTo(path, new URL(publicOriginString(req.headers, config.appUrl, req.nextUrl, config.clientIp)), 303);
+export function seeOther(req: NextRequest, config: OriginConfig, path: string): Response {
+  const res = redirectTo(path, new URL(publicOriginString(req, config)), 303);
   res.headers.set('cache-control', NO_STORE);
   return res;
 }

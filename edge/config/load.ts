@@ -113,7 +113,8 @@ function readPolicy(read: (name: string) => string | undefined, problems: string
   const doc: Record<string, unknown> = {};
   const list = (name: string) => read(name)?.split(',').map((p) => p.trim()).filter(Boolean);
   const paths = list('PROTECTED_PATHS');
-  if (read('PROTECTED_PATHS') !== undefined) doc.protectedPaths = paths;
+  // Set but empty is an empty list, which parsePolicy refuses.
+  if (paths) doc.protectedPaths = paths;
   const skew = read('REFRESH_SKEW_SECONDS');
   if (skew !== undefined) doc.refreshSkewSeconds = Number(skew);
   const rateLimit: Record<string, unknown> = {};

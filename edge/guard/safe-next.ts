@@ -1,3 +1,5 @@
+import { percentDecoded } from '../http/percent-decode';
+
 /**
  * Returns `raw` only when it is a same-origin path, else `fallback`. Refuses
  * protocol-relative (`//host`, `/\host`), schemes, control characters and
@@ -8,13 +10,8 @@ export function safeNextPath(raw: string | null | undefined, fallback = '/'): st
   // Control characters and backslashes are normalised away or into `/` by browsers.
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
   if (!raw.startsWith('/') || raw.startsWith('//')) return fallback;
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    return fallback;
-  }
-  if (decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
+  const decoded = percentDecoded(raw);
+  if (decoded === undefined || decoded.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(decoded)) return fallback;
   const base = 'http://same.invalid';
   let url: URL;
   try {

@@ -1,3 +1,4 @@
+import { percentDecoded } from '../http/percent-decode';
 import type { Policy, WindowLimit } from './types';
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
@@ -62,13 +63,8 @@ export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
 function protectedPaths(list: string[]): string[] | undefined {
   const out = new Set<string>();
   for (const raw of list) {
-    let path: string;
-    try {
-      path = decodeURIComponent(raw.trim());
-    } catch {
-      return undefined;
-    }
-    if (!path.startsWith('/') || /\/\/|[?#\\\s]|(^|\/)\.\.?(\/|$)/.test(path)) return undefined;
+    const path = percentDecoded(raw.trim());
+    if (path === undefined || !path.startsWith('/') || /\/\/|[?#\\\s]|(^|\/)\.\.?(\/|$)/.test(path)) return undefined;
     out.add(path.length > 1 ? path.replace(/\/+$/, '') : path);
   }
   return out.size ? [...out] : undefined;

@@ -12,7 +12,7 @@ const BODILESS = new Set(['GET', 'HEAD']);
 export async function forwardableBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined | BffError> {
   if (BODILESS.has(req.method)) return undefined;
   const body = await readLimitedBody(req, limit);
-  if (body instanceof BffError) return new BffError('payload_too_large', `The request body exceeds the ${limit}-byte limit of this API proxy.`);
+  if (body instanceof BffError) return body;
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) !== body.byteLength) return new BffError('bad_request', 'The request body does not match its Content-Length.');
   return body;

@@ -1,5 +1,6 @@
 import { joinBackendPath } from '../backend/call';
 import { BffError } from '../errors';
+import { percentDecoded } from '../http/percent-decode';
 import { BACKEND_PREFIX } from '../request/classify';
 
 /**
@@ -32,13 +33,8 @@ export function backendTarget(base: URL, pathname: string, search: string): URL 
 }
 
 function safeSegment(segment: string): boolean {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    return false;
-  }
-  if (DOUBLE_ENCODED.test(decoded) || LOOKALIKES.test(decoded)) return false;
+  const decoded = percentDecoded(segment);
+  if (decoded === undefined || DOUBLE_ENCODED.test(decoded) || LOOKALIKES.test(decoded)) return false;
   const folded = decoded.normalize('NFKC');
   if (/[/\\\u0000-\u001f\u007f]/.test(folded)) return false;
   // Servlet containers and some routers drop `;params` from a segment before resolving dot segments.

@@ -1,8 +1,9 @@
 import { hopByHop } from '../http/hop-by-hop';
 
 /**
- * Never forwarded, besides hop-by-hop headers: the browser's credentials, method overrides (the method the CSRF check saw is the method the backend runs), and the forwarding
- * headers a client could forge (replaced below by what the BFF itself knows).
+ * Never forwarded, besides hop-by-hop headers: the browser's credentials, method overrides (the method the CSRF
+ * check saw is the method the backend runs), and the forwarding headers a client could forge (replaced below by
+ * what the BFF itself knows).
  */
 const DROP = new Set([
   'cookie',

@@ -1,3 +1,5 @@
+import { percentDecoded } from '../http/percent-decode';
+
 export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
 
 export const BACKEND_PREFIX = '/api/backend';
@@ -21,15 +23,8 @@ export function classify(pathname: string, routes: RouteTable): RouteKind {
   if (under(pathname, AUTH_PREFIX)) return 'auth';
   if (pathname === routes.loginPath) return 'login';
   // Pages are matched decoded (`/%64ashboard` is `/dashboard`); a path that does not decode is kept protected.
-  const decoded = decodedOrNull(pathname);
-  if (decoded === null || routes.protectedPaths.some((p) => under(decoded, p))) return 'protected';
+  const decoded = percentDecoded(pathname);
+  if (decoded === undefined || routes.protectedPaths.some((p) => under(decoded, p))) return 'protected';
   return 'public';
 }
 
-function decodedOrNull(pathname: string): string | null {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-}

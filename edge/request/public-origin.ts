@@ -1,22 +1,26 @@
-import type { ClientIpConfig } from '../config/types';
+import type { BffConfig } from '../config/types';
+
+/** What deciding the app's public origin needs from the configuration. */
+export type OriginConfig = Pick<BffConfig, 'appUrl' | 'clientIp'>;
 
 /**
  * The app's public host and scheme as far as it can be trusted: `APP_URL` when set; the forwarding headers only
  * when a platform or trusted proxy writes them (on Vercel, or with `TRUSTED_PROXY_COUNT` > 0); otherwise the `Host`
- * the browser addressed. A client's own `X-Forwarded-Host` must never reach a backend that builds links from it.
+ * the browser addressed (the request URL is no help: under `next start` it always says localhost).
+ * A client's own `X-Forwarded-Host` must never reach a backend that builds links from it.
  */
-export function publicOrigin(headers: Headers, appUrl: URL | undefined, fallback: URL, trust: ClientIpConfig): { host: string; proto: string } {
-  if (appUrl) return { host: appUrl.host, proto: appUrl.protocol.slice(0, -1) };
-  const proxied = trust.onVercel || trust.trustedProxyCount > 0;
-  const first = (name: string) => (proxied ? headers.get(name)?.split(',')[0].trim() : undefined) || undefined;
+export function publicOrigin(req: { headers: Headers; nextUrl: URL }, config: OriginConfig): { host: string; proto: string } {
+  if (config.appUrl) return { host: config.appUrl.host, proto: config.appUrl.protocol.slice(0, -1) };
+  const proxied = config.clientIp.onVercel || config.clientIp.trustedProxyCount > 0;
+  const first = (name: string) => (proxied ? req.headers.get(name)?.split(',')[0].trim() : undefined) || undefined;
   return {
-    host: first('x-forwarded-host') ?? headers.get('host') ?? fallback.host,
-    proto: first('x-forwarded-proto') ?? fallback.protocol.slice(0, -1),
+    host: first('x-forwarded-host') ?? req.headers.get('host') ?? req.nextUrl.host,
+    proto: first('x-forwarded-proto') ?? req.nextUrl.protocol.slice(0, -1),
   };
 }
 
 /** The same, as an origin string (`https://app.example`), for the CSRF check and absolute redirects. */
-export function publicOriginString(headers: Headers, appUrl: URL | undefined, fallback: URL, trust: ClientIpConfig): string {
-  const { host, proto } = publicOrigin(headers, appUrl, fallback, trust);
+export function publicOriginString(req: { headers: Headers; nextUrl: URL }, config: OriginConfig): string {
+  const { host, proto } = publicOrigin(req, config);
   return `${proto}://${host}`;
 }

@@ -23,11 +23,11 @@ describe('CSRF gate', () => {
   it("the own origin is APP_URL when set, else the Host the browser used; a client's X-Forwarded-Host only behind a trusted proxy", () => {
     const fallback = new URL('http://localhost:3000/');
     const direct = { onVercel: false, trustedProxyCount: 0 };
-    expect(publicOriginString(new Headers({ host: 'shop.test' }), new URL('https://app.example/x'), fallback, direct)).toBe('https://app.example');
-    expect(publicOriginString(new Headers({ host: 'shop.test:8080' }), undefined, fallback, direct)).toBe('http://shop.test:8080');
-    expect(publicOriginString(new Headers({ host: 'shop.test', 'x-forwarded-host': 'evil.example' }), undefined, fallback, direct)).toBe('http://shop.test');
+    expect(publicOriginString({ headers: new Headers({ host: 'shop.test' }), nextUrl: fallback }, { appUrl: new URL('https://app.example/x'), clientIp: direct })).toBe('https://app.example');
+    expect(publicOriginString({ headers: new Headers({ host: 'shop.test:8080' }), nextUrl: fallback }, { clientIp: direct })).toBe('http://shop.test:8080');
+    expect(publicOriginString({ headers: new Headers({ host: 'shop.test', 'x-forwarded-host': 'evil.example' }), nextUrl: fallback }, { clientIp: direct })).toBe('http://shop.test');
     const proxied = { onVercel: false, trustedProxyCount: 1 };
-    expect(publicOriginString(new Headers({ host: 'internal:3000', 'x-forwarded-host': 'shop.test', 'x-forwarded-proto': 'https' }), undefined, fallback, proxied)).toBe('https://shop.test');
+    expect(publicOriginString({ headers: new Headers({ host: 'internal:3000', 'x-forwarded-host': 'shop.test', 'x-forwarded-proto': 'https' }), nextUrl: fallback }, { clientIp: proxied })).toBe('https://shop.test');
   });
 
   it('safe methods are never blocked; unsafe ones from elsewhere are', () => {

@@ -51,10 +51,10 @@ describe('request headers to the backend', () => {
 
   it("takes the public host from a client's X-Forwarded-Host only behind a trusted proxy or platform", () => {
     const headers = new Headers({ host: 'app.example:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
-    const fallback = new URL('http://localhost:3000/x');
-    expect(publicOrigin(headers, undefined, fallback, { onVercel: false, trustedProxyCount: 0 })).toEqual({ host: 'app.example:3000', proto: 'http' });
-    expect(publicOrigin(headers, undefined, fallback, { onVercel: false, trustedProxyCount: 1 })).toEqual({ host: 'evil.example', proto: 'https' });
-    expect(publicOrigin(headers, new URL('https://app.example'), fallback, { onVercel: true, trustedProxyCount: 0 })).toEqual({ host: 'app.example', proto: 'https' });
+    const req = { headers, nextUrl: new URL('http://localhost:3000/x') };
+    expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 0 } })).toEqual({ host: 'app.example:3000', proto: 'http' });
+    expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 1 } })).toEqual({ host: 'evil.example', proto: 'https' });
+    expect(publicOrigin(req, { appUrl: new URL('https://app.example'), clientIp: { onVercel: true, trustedProxyCount: 0 } })).toEqual({ host: 'app.example', proto: 'https' });
   });
 });
 
