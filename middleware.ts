@@ -1,11 +1,7 @@
-import type { NextRequest } from 'next/server';
-import { handle } from './edge/handle';
-import { getRuntime } from './edge/runtime';
+import { bff } from './app/lib/bff';
 
-/** Thin by design: all behaviour lives in edge/handle.ts. */
-export async function middleware(req: NextRequest): Promise<Response> {
-  return handle(req, await getRuntime());
-}
+/** Thin by design: all behaviour lives in the package (`next-edge-bff`). */
+export const middleware = bff.middleware;
 
 export const config = {
   matcher: [

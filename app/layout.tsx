@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { currentUser } from './lib/server-session';
+import { currentUser } from './lib/bff-server';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Next.js edge BFF demo' };

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { currentUser } from './lib/server-session';
+import { currentUser } from './lib/bff-server';
 
 export const dynamic = 'force-dynamic';
 

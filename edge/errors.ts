@@ -4,6 +4,8 @@
  */
 export type BffErrorCode =
   | 'bad_request'
+  | 'not_found'
+  | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unauthenticated'

@@ -1,53 +1,87 @@
 import type { NextRequest } from 'next/server';
-import { BffError } from './errors';
-import { loginLocation, redirectTo } from './guard/redirect';
-import { safeNextPath } from './guard/safe-next';
-import { withoutTrailingSlash } from './guard/trailing-slash';
-import { errorResponse } from './http/error-response';
-import { continueRequest, hasInternalHeaders, withCookies } from './http/respond';
-import { forwardToBackend } from './proxy/forward';
-import { forwardableBody } from './proxy/request-body';
-import { backendTarget } from './proxy/target';
-import { upstreamHeaders } from './proxy/upstream-headers';
-import { accessExpired, refreshDue } from './refresh/due';
-import { login } from './auth/login';
-import { BACKEND_PREFIX, classify, LOGIN_ROUTE, LOGOUT_ROUTE, type RouteKind } from './request/classify';
-import { publicOrigin } from './request/public-origin';
-import { clientIp } from './ratelimit/client-ip';
-import { isPrefetch } from './request/prefetch';
-import { csrfError } from './request/csrf';
-import type { Policy } from './policy/types';
-import type { BffRuntime } from './runtime';
-import { planSessionCookies, type CookieWrite } from './session/cookie-writes';
-import { readSessionValue } from './session/read';
-import type { Session } from './session/types';
-
-/** Where refreshing first would be waste: logging out revokes the session anyway. */
-const NO_REFRESH = new Set([LOGOUT_ROUTE]);
+import { BffError } from './errors.ts';
+import { loginLocation, redirectTo } from './guard/redirect.ts';
+import { safeNextPath } from './guard/safe-next.ts';
+import { withoutTrailingSlash } from './guard/trailing-slash.ts';
+import { errorResponse } from './http/error-response.ts';
+import { continueRequest, hasInternalHeaders, withCookies } from './http/respond.ts';
+import { logDecision } from './log.ts';
+import { forwardToBackend } from './proxy/forward.ts';
+import { forwardableBody } from './proxy/request-body.ts';
+import { backendTarget } from './proxy/target.ts';
+import { upstreamHeaders } from './proxy/upstream-headers.ts';
+import { accessExpired, refreshDue } from './refresh/due.ts';
+import { login } from './auth/login.ts';
+import { authEndpointPath, classify, type RouteKind } from './request/classify.ts';
+import { publicOrigin } from './request/public-origin.ts';
+import { requestId } from './request/request-id.ts';
+import { clientIp } from './ratelimit/client-ip.ts';
+import { isPrefetch } from './request/prefetch.ts';
+import { csrfError } from './request/csrf.ts';
+import type { Policy } from './policy/types.ts';
+import type { BffRuntime } from './runtime.ts';
+import { planSessionCookies, type CookieWrite } from './session/cookie-writes.ts';
+import { readSessionValue } from './session/read.ts';
+import type { Session, User } from './session/types.ts';
 
 /**
- * The middleware, as one composition: policy → classify → session → (refresh) → route decision → response.
+ * What the middleware decided. `respond`: a response to send as is (a redirect to login, a 401, a proxied answer).
+ * `continue`: the request goes on to the app, carrying these cookie changes (http/respond.ts applies them).
+ */
+export type Decision =
+  | { kind: 'respond'; response: Response; user: User | null }
+  | { kind: 'continue'; writes: CookieWrite[]; strip: boolean; user: User | null };
+
+/** What BFF_DEBUG logs for one request: decisions and outcomes, never a token or cookie value. */
+type Trace = Record<string, string | number | boolean | undefined>;
+
+/** The middleware as a single response: `decide`, then continue with its cookie changes. */
+export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
+  const decision = await decide(req, rt);
+  return decision.kind === 'respond' ? decision.response : continueRequest(req, decision.writes, decision.strip);
+}
+
+/**
+ * The middleware, as one composition: policy → classify → session → (refresh) → route decision.
  * Runtime-agnostic: Web APIs and next/server only, so it runs on the edge runtime, in Node and from proxy.ts.
  */
-export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
+export async function decide(req: NextRequest, rt: BffRuntime): Promise<Decision> {
+  if (!rt.config.debug) return decideTraced(req, rt);
+  const trace: Trace = { rid: requestId(req.headers), method: req.method };
+  const decision = await decideTraced(req, rt, trace);
+  const response = decision.kind === 'respond' ? decision.response : undefined;
+  logDecision({ ...trace, decision: decision.kind, status: response?.status });
+  return decision;
+}
+
+async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Promise<Decision> {
   const { config } = rt;
+  const { routes } = config;
   const policy = await rt.policy.current();
   // Login is served here, so its rate limit and its refund on success see the same counters.
-  if (req.nextUrl.pathname === LOGIN_ROUTE && req.method === 'POST') return login(req, rt, policy);
-  const route = classify(req.nextUrl.pathname, { protectedPaths: policy.protectedPaths, loginPath: config.loginPath });
+  if (req.nextUrl.pathname === authEndpointPath(routes, 'login') && req.method === 'POST') {
+    if (trace) trace.route = 'login_endpoint';
+    return { kind: 'respond', response: await login(req, rt, policy), user: null };
+  }
+  const route = classify(req.nextUrl.pathname, routes, policy.protectedPaths);
+  if (trace) trace.route = route;
   const slashless = route === 'backend' ? undefined : withoutTrailingSlash(req.nextUrl.pathname);
-  if (slashless) return redirectTo(slashless + req.nextUrl.search, config.appUrl ?? req.nextUrl, 308);
+  if (slashless) return respond(redirectTo(slashless + req.nextUrl.search, config.appUrl ?? req.nextUrl, 308), null);
   const strip = hasInternalHeaders(req.headers);
   const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
   // No cookie: no crypto, no allocation beyond the decision itself.
   if (!value) return anonymous(req, rt, route, [], strip);
 
   const present = () => req.cookies.getAll().map((c) => c.name);
-  const loggedOut = (reason?: string) => anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
+  const loggedOut = (state: string, reason?: string) => {
+    if (trace) trace.session = state;
+    return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
+  };
   let session = await rt.sessions.open(value);
-  if (!session) return loggedOut();
+  if (!session) return loggedOut('invalid');
   // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
-  if (await rt.revocations.isRevoked(session)) return loggedOut('session_expired');
+  if (await rt.revocations.isRevoked(session)) return loggedOut('revoked', 'session_expired');
+  if (trace) trace.session = 'valid';
 
   let writes: CookieWrite[] = [];
   let refreshError: BffError | undefined;
@@ -57,13 +91,15 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
   const due = verdict === 'invalid' || refreshDue(session, rt.now(), skewMs);
   if (due && !session.refreshToken) {
     // Access-token-only backends: the session ends with its token, with nothing to refresh.
-    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut('session_expired');
-  } else if (due && !isPrefetch(req.headers) && !NO_REFRESH.has(req.nextUrl.pathname)) {
+    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut('expired', 'session_expired');
+  } else if (due && !isPrefetch(req.headers) && req.nextUrl.pathname !== authEndpointPath(routes, 'logout')) {
+    // (Refreshing before a logout would be waste: logging out revokes the session anyway.)
     const outcome = await rt.refresher.refresh(session, skewMs);
+    if (trace) trace.refresh = outcome.kind;
     if (outcome.kind === 'rejected') {
       // The backend ended this sign-in: so do copies of the cookie elsewhere.
       await rt.revocations.revoke(session);
-      return loggedOut('session_expired');
+      return loggedOut('refresh_rejected', 'session_expired');
     }
     // A newer session reached before an outage is stored even so.
     const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
@@ -74,37 +110,43 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
     if (outcome.kind === 'unavailable') refreshError = outcome.error;
   }
 
+  const user = session.user;
   switch (route) {
     case 'login':
-      if (isPrefetch(req.headers)) return continueRequest(req, writes, strip);
-      return withCookies(redirectTo(safeNextPath(req.nextUrl.searchParams.get('next')), config.appUrl ?? req.nextUrl), writes);
+      if (isPrefetch(req.headers)) return { kind: 'continue', writes, strip, user };
+      return respond(withCookies(redirectTo(safeNextPath(req.nextUrl.searchParams.get('next')), config.appUrl ?? req.nextUrl), writes), user);
     case 'backend':
-      return proxy(req, rt, policy, session, writes, refreshError);
+      return respond(await proxy(req, rt, policy, session, writes, refreshError, trace), user);
     default:
-      return continueRequest(req, writes, strip);
+      return { kind: 'continue', writes, strip, user };
   }
 }
 
-function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], strip: boolean, reason?: string): Response {
+function respond(response: Response, user: User | null): Decision {
+  return { kind: 'respond', response, user };
+}
+
+function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], strip: boolean, reason?: string): Decision {
   if (route === 'backend') {
-    return withCookies(errorResponse(new BffError('unauthenticated', 'Sign in to use this API.')), writes);
+    return respond(withCookies(errorResponse(new BffError('unauthenticated', 'Sign in to use this API.')), writes), null);
   }
   if (route === 'protected') {
     // A prefetch must not redirect (nor render a protected page): the real navigation will.
-    if (isPrefetch(req.headers)) return withCookies(new Response(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), writes);
+    if (isPrefetch(req.headers)) return respond(withCookies(new Response(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), writes), null);
     const next = req.nextUrl.pathname + req.nextUrl.search;
-    return withCookies(redirectTo(loginLocation(rt.config.loginPath, next, reason), rt.config.appUrl ?? req.nextUrl), writes);
+    return respond(withCookies(redirectTo(loginLocation(rt.config.routes.loginPage, next, reason), rt.config.appUrl ?? req.nextUrl), writes), null);
   }
-  return continueRequest(req, writes, strip);
+  return { kind: 'continue', writes, strip, user: null };
 }
 
-async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError): Promise<Response> {
+async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError, trace?: Trace): Promise<Response> {
   const { config } = rt;
   if (policy.maintenance.enabled) return withCookies(errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 })), writes);
   const csrf = csrfError(req, config, policy.allowedOrigins);
   if (csrf) return withCookies(errorResponse(csrf), writes);
-  const target = backendTarget(config.backendUrl, req.nextUrl.pathname, req.nextUrl.search);
+  const target = backendTarget(config.backendUrl, req.nextUrl.pathname.slice(config.routes.backend.length), req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
+  if (trace) trace.target = target.pathname;
   // Never send a token known to be dead: 503 with Retry-After until a refresh succeeds.
   if (refreshError && accessExpired(session, rt.now())) return withCookies(errorResponse(refreshError), writes);
   const body = await forwardableBody(req, config.proxy.bodyLimitBytes);
@@ -119,7 +161,7 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
     fetch: rt.fetch,
     sessionCookie: config.cookie.name,
     backendBase: config.backendUrl,
-    publicPrefix: new URL(BACKEND_PREFIX, config.appUrl ?? req.nextUrl),
+    publicPrefix: new URL(config.routes.backend, config.appUrl ?? req.nextUrl),
   });
   return withCookies(forwarded, writes);
 }

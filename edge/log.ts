@@ -1,9 +1,42 @@
 /**
- * The only logger of edge/. It takes a stable event code and a few scalar facts;
- * callers must never pass a token, cookie value or password (reviewed by grep in CI hooks).
+ * The only logger of edge/: one JSON line per event, with a code from this vocabulary and a few scalar facts.
+ * Callers never pass a token, cookie value, password or a third-party error message (which may quote any of them):
+ * errors reach logs as `failureKind(error)`.
  */
+export type LogEvent =
+  | 'login_token_invalid'
+  | 'login_token_unverifiable'
+  | 'logout_revocation_failed'
+  | 'logout_revocation_refused'
+  | 'oauth2_login_refused'
+  | 'policy_invalid_or_unreachable'
+  | 'rate_limit_unavailable'
+  | 'rate_limit_count_failed'
+  | 'refresh_failed'
+  | 'refresh_rejected'
+  | 'refresh_token_unverifiable'
+  | 'refresh_store_unavailable'
+  | 'refresh_publish_failed'
+  | 'refresh_lock_release_failed'
+  | 'session_revocation_unchecked'
+  | 'session_revocation_unshared'
+  | 'session_too_large'
+  | 'hook_failed';
+
 type Fact = string | number | boolean | undefined;
 
-export function logWarn(event: string, facts: Record<string, Fact> = {}): void {
+export function logWarn(event: LogEvent, facts: Record<string, Fact> = {}): void {
   console.warn(JSON.stringify({ level: 'warn', source: 'bff', event, ...facts }));
+}
+
+/** BFF_DEBUG: what the middleware decided for one request (see handle.ts for the facts it records). */
+export function logDecision(facts: Record<string, Fact>): void {
+  console.info(JSON.stringify({ level: 'debug', source: 'bff', event: 'decision', ...facts }));
+}
+
+/** A stable word for why a call failed, in place of its message: `timeout`, our own error code, or `error`. */
+export function failureKind(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'error';
 }

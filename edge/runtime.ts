@@ -1,16 +1,19 @@
-import { adapterFor } from './backend/adapter-for';
-import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/access-token-verifier';
-import type { BackendAdapter } from './backend/types';
-import { getConfig } from './config';
-import type { BffConfig } from './config/types';
-import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source';
-import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter';
-import { createRefresher, type Refresher } from './refresh/refresher';
-import { openSession } from './session/codec';
-import { keyringFor, type SessionKeyring } from './session/keys';
-import { cachedSessionOpener, type SessionOpener } from './session/open-cache';
-import { revocationList, type RevocationList } from './session/revocation';
-import { upstashStore } from './store/upstash-rest';
+import { adapterFor } from './backend/adapter-for.ts';
+import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/access-token-verifier.ts';
+import type { BackendAdapter } from './backend/types.ts';
+import type { UserMapper } from './backend/user-source.ts';
+import { loadConfig } from './config/load.ts';
+import type { BffConfig } from './config/types.ts';
+import type { BffHooks } from './hooks.ts';
+import type { BffOptions } from './options.ts';
+import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source.ts';
+import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter.ts';
+import { createRefresher, type Refresher } from './refresh/refresher.ts';
+import { openSession } from './session/codec.ts';
+import { keyringFor, type SessionKeyring } from './session/keys.ts';
+import { cachedSessionOpener, type SessionOpener } from './session/open-cache.ts';
+import { revocationList, type RevocationList } from './session/revocation.ts';
+import { upstashStore } from './store/upstash-rest.ts';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
 export interface BffRuntime {
@@ -18,6 +21,8 @@ export interface BffRuntime {
   keyring: SessionKeyring;
   sessions: SessionOpener;
   adapter: BackendAdapter;
+  mapUser?: UserMapper;
+  hooks?: BffHooks;
   /** Present when upstream JWT verification is configured. */
   verifier?: AccessTokenVerifier;
   refresher: Refresher;
@@ -29,42 +34,35 @@ export interface BffRuntime {
   now: () => number;
 }
 
-export interface RuntimeOverrides {
+/** The app's options, plus what tests inject: a ready config, a fake backend, a clock. */
+export interface RuntimeOptions extends BffOptions {
   config?: BffConfig;
   fetch?: typeof fetch;
   now?: () => number;
 }
 
-export async function createRuntime(overrides: RuntimeOverrides = {}): Promise<BffRuntime> {
-  const config = overrides.config ?? getConfig();
-  const fetchImpl = overrides.fetch ?? ((input, init) => fetch(input, init));
-  const now = overrides.now ?? Date.now;
-  const adapter = adapterFor(config.auth);
+export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRuntime> {
+  const config = options.config ?? loadConfig(options.env ?? process.env, { routes: options.routes });
+  const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = options.now ?? Date.now;
+  const adapter = adapterFor(config.auth, options.adapter);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
   const store = config.store && upstashStore(config.store);
+  const { hooks } = options;
   return {
     config,
     keyring,
-    sessions: cachedSessionOpener((value) => openSession(value, keyring)),
+    sessions: cachedSessionOpener((value) => openSession(value, keyring), undefined, now),
     adapter,
+    mapUser: options.mapUser,
+    hooks,
     verifier,
-    refresher: createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl, now }),
+    refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fetch: fetchImpl, now }),
     revocations: revocationList(store, now),
-    policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig) : staticPolicy(config.policy),
+    policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig, now) : staticPolicy(config.policy),
     loginLimiter: createLoginLimiter(config, now),
     fetch: fetchImpl,
     now,
   };
-}
-
-let shared: Promise<BffRuntime> | undefined;
-
-/** The process-wide runtime, so the refresh single-flight is shared by every request of this instance. */
-export function getRuntime(): Promise<BffRuntime> {
-  shared ??= createRuntime().catch((error) => {
-    shared = undefined;
-    throw error;
-  });
-  return shared;
 }

@@ -1,22 +1,35 @@
-import { backendGet, currentUser } from '../lib/server-session';
+import { backendFetch, requireUser } from '../lib/bff-server';
+import { addNoteFromServer } from './actions';
 import { NotesPanel, type Note } from './notes-panel';
+import { SessionBadge } from './session-badge';
 
 export const dynamic = 'force-dynamic';
 
 /** A protected Server Component: it loads server data without knowing anything about tokens. */
 export default async function Dashboard() {
-  const [user, notes] = await Promise.all([currentUser(), backendGet<{ data: Note[] }>('/notes')]);
+  const [user, res] = await Promise.all([requireUser('/dashboard'), backendFetch('/notes')]);
+  const notes = res.ok ? ((await res.json()) as { data: Note[] }).data : undefined;
   return (
     <>
       <h1>Dashboard</h1>
-      <p data-testid="dashboard-user">Welcome, {user?.name ?? user?.email}.</p>
-      {notes.ok ? (
-        <NotesPanel initial={notes.data.data} />
+      <p data-testid="dashboard-user">Welcome, {user.name ?? user.email}.</p>
+      <SessionBadge />
+      {notes ? (
+        <NotesPanel initial={notes} />
       ) : (
         <p className="error" data-testid="notes-error">
-          Your notes could not be loaded: {notes.message}
+          Your notes could not be loaded: {res.status === 503 ? 'the backend is unreachable right now. Try again in a moment.' : `the backend answered ${res.status}.`}
         </p>
       )}
+      <form action={addNoteFromServer}>
+        <label htmlFor="server-note">New note, saved by a Server Action</label>
+        <input id="server-note" name="text" maxLength={500} required />
+        <p>
+          <button type="submit" data-testid="add-note-server">
+            Add from the server
+          </button>
+        </p>
+      </form>
     </>
   );
 }

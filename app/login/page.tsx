@@ -1,4 +1,4 @@
-import { safeNextPath } from '@/edge/guard/safe-next';
+import { safeNextPath } from 'next-edge-bff';
 import { LoginForm } from './login-form';
 
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,8 @@
 import type { NextRequest } from 'next/server';
-import type { BffError } from '../errors';
-import { redirectTo } from '../guard/redirect';
-import { NO_STORE } from '../http/cache-control';
-import { publicOriginString, type OriginConfig } from '../request/public-origin';
+import type { BffError } from '../errors.ts';
+import { redirectTo } from '../guard/redirect.ts';
+import { NO_STORE } from '../http/cache-control.ts';
+import { publicOriginString, type OriginConfig } from '../request/public-origin.ts';
 
 /**
  * A 303 for browser form posts: the answer to a POST becomes a GET of `path`. The Location is

@@ -1,5 +1,5 @@
-import { BffError } from '../errors';
-import { readLimitedBody } from '../request/read-body';
+import { BffError } from '../errors.ts';
+import { readLimitedBody } from '../request/read-body.ts';
 
 export interface LoginForm {
   email: string;

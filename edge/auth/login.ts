@@ -1,22 +1,23 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { callBackend } from '../backend/call';
-import { sessionFromGrant } from '../backend/grant-to-session';
-import { userForGrant } from '../backend/user-summary';
-import { BffError } from '../errors';
-import { safeNextPath } from '../guard/safe-next';
-import { errorResponse } from '../http/error-response';
-import { logWarn } from '../log';
-import type { Policy } from '../policy/types';
-import { clientIp } from '../ratelimit/client-ip';
-import { csrfError } from '../request/csrf';
-import type { BffRuntime } from '../runtime';
-import { setResponseCookies } from '../session/apply';
-import { sealSession } from '../session/codec';
-import { fitsInCookies } from '../session/chunks';
-import { planSessionCookies } from '../session/cookie-writes';
-import type { Session } from '../session/types';
-import { loginErrorLocation, seeOther } from './form-redirect';
-import { readLoginForm, type LoginForm } from './login-form';
+import { callBackend } from '../backend/call.ts';
+import { sessionFromGrant } from '../backend/grant-to-session.ts';
+import { userForGrant } from '../backend/user-source.ts';
+import { BffError } from '../errors.ts';
+import { safeNextPath } from '../guard/safe-next.ts';
+import { errorResponse } from '../http/error-response.ts';
+import { runHook } from '../hooks.ts';
+import { logWarn } from '../log.ts';
+import type { Policy } from '../policy/types.ts';
+import { clientIp } from '../ratelimit/client-ip.ts';
+import { csrfError } from '../request/csrf.ts';
+import type { BffRuntime } from '../runtime.ts';
+import { setResponseCookies } from '../http/session-cookies.ts';
+import { sealSession } from '../session/codec.ts';
+import { fitsInCookies } from '../session/chunks.ts';
+import { planSessionCookies } from '../session/cookie-writes.ts';
+import type { Session } from '../session/types.ts';
+import { loginErrorLocation, seeOther } from './form-redirect.ts';
+import { readLoginForm, type LoginForm } from './login-form.ts';
 
 /** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
 const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed', 'backend_rejected']);
@@ -36,7 +37,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   if (form instanceof BffError) return errorResponse(form);
 
   const fail = (error: BffError) =>
-    form.isForm ? seeOther(req, config, loginErrorLocation(config.loginPath, error, form.next)) : errorResponse(error);
+    form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next)) : errorResponse(error);
 
   const ip = clientIp(req.headers, config.clientIp);
   const limited = await rt.loginLimiter.check(ip, form.email, policy);
@@ -53,6 +54,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     logWarn('session_too_large', { bytes: sealed.length });
     return fail(new BffError('session_too_large', 'The sign-in answer is too large to keep in a session cookie.'));
   }
+  await runHook(rt.hooks, 'onLogin', { user: session.user, sessionId: session.sid });
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
@@ -66,7 +68,7 @@ async function signIn(form: LoginForm, rt: BffRuntime): Promise<Session | BffErr
     const reply = await callBackend(config.backendUrl, rt.adapter.login(form), config.backendTimeoutMs, rt.fetch);
     const result = rt.adapter.parseLogin(reply);
     if (!result.ok) return result.error;
-    const user = await userForGrant(result.grant, config, rt.fetch);
+    const user = await userForGrant(result.grant, reply.json, { config, fetch: rt.fetch, mapUser: rt.mapUser });
     const session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
     if (!session) return new BffError('backend_error', 'The backend answered the login without a user.');
     const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';

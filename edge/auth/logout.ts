@@ -1,13 +1,14 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { callBackend } from '../backend/call';
-import { errorResponse } from '../http/error-response';
-import { seeOther } from './form-redirect';
-import { logWarn } from '../log';
-import { csrfError } from '../request/csrf';
-import type { BffRuntime } from '../runtime';
-import { setResponseCookies } from '../session/apply';
-import { planSessionCookies } from '../session/cookie-writes';
-import { readSession } from '../session/read';
+import { callBackend } from '../backend/call.ts';
+import { errorResponse } from '../http/error-response.ts';
+import { seeOther } from './form-redirect.ts';
+import { runHook } from '../hooks.ts';
+import { failureKind, logWarn } from '../log.ts';
+import { csrfError } from '../request/csrf.ts';
+import type { BffRuntime } from '../runtime.ts';
+import { setResponseCookies } from '../http/session-cookies.ts';
+import { planSessionCookies } from '../session/cookie-writes.ts';
+import { readSession } from '../session/read.ts';
 
 /** POST /api/auth/logout: revoke upstream (best effort, bounded), then clear the session whatever happened. */
 export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response> {
@@ -17,14 +18,17 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
 
   const session = await readSession((name) => req.cookies.get(name)?.value, config.cookie, rt.sessions);
   // Every copy of this cookie, on every instance, ends too (within DEFAULTS.revocationCheckMs elsewhere).
-  if (session) await rt.revocations.revoke(session);
+  if (session) {
+    await rt.revocations.revoke(session);
+    await runHook(rt.hooks, 'onLogout', { user: session.user, sessionId: session.sid, reason: 'logout' });
+  }
   const call = session && rt.adapter.logout(session);
   if (call) {
     try {
       const reply = await callBackend(config.backendUrl, call, config.logoutTimeoutMs, rt.fetch);
       if (reply.status >= 400) logWarn('logout_revocation_refused', { status: reply.status });
     } catch (error) {
-      logWarn('logout_revocation_failed', { reason: (error as { code?: string }).code });
+      logWarn('logout_revocation_failed', { reason: failureKind(error) });
     }
   }
 

@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import type { BffRuntime } from '../runtime';
-import { setResponseCookies } from '../session/apply';
-import { planSessionCookies } from '../session/cookie-writes';
-import { readSessionValue } from '../session/read';
+import type { BffRuntime } from '../runtime.ts';
+import { setResponseCookies } from '../http/session-cookies.ts';
+import { planSessionCookies } from '../session/cookie-writes.ts';
+import { readSessionValue } from '../session/read.ts';
 
 /** GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {

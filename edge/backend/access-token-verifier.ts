@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyResult } from 'jose';
-import type { JwtVerificationConfig } from '../config/types';
+import type { JwtVerificationConfig } from '../config/types.ts';
 
 /**
  * `valid`: signature and claims check out. `invalid`: a real signature or claims failure. `unavailable`: the

@@ -1,5 +1,5 @@
-import { BffError } from '../errors';
-import type { BackendCall, BackendReply } from './types';
+import { BffError } from '../errors.ts';
+import type { BackendCall, BackendReply } from './types.ts';
 
 /**
  * Performs a described call against the backend base URL with a deadline.

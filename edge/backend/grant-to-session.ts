@@ -1,6 +1,6 @@
-import type { Session } from '../session/types';
-import { jwtExpiryMs } from './expiry';
-import type { TokenGrant } from './types';
+import type { Session } from '../session/types.ts';
+import { jwtExpiryMs } from './expiry.ts';
+import type { TokenGrant } from './types.ts';
 
 export interface Lifetimes {
   defaultAccessTtlMs: number;

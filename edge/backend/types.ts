@@ -1,6 +1,6 @@
-import type { AuthConfig } from '../config/types';
-import type { BffError } from '../errors';
-import type { UserSummary } from '../session/types';
+import type { AuthConfig } from '../config/types.ts';
+import type { BffError } from '../errors.ts';
+import type { User } from '../session/types.ts';
 
 export interface Credentials {
   email: string;
@@ -17,7 +17,7 @@ export interface TokenGrant {
   /** Seconds from now, when the backend wrote `expires_in`. */
   accessExpiresIn?: number;
   refreshExpiresIn?: number;
-  user?: UserSummary;
+  user?: User;
 }
 
 /** One HTTP call to the backend, described without doing it. */

@@ -3,7 +3,8 @@
  * The README's configuration table mirrors it.
  */
 export const DEFAULTS = {
-  loginPath: '/login',
+  /** Where the BFF answers: its auth endpoints, the backend proxy, and the app's login page. */
+  routes: { auth: '/api/auth', backend: '/api/backend', loginPage: '/login' },
   cookieName: 'bff_session',
   /** Browsers cap a cookie near 4096 bytes including its name and attributes. */
   cookieChunkSize: 3500,

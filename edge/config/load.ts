@@ -1,17 +1,23 @@
-import { ConfigError } from '../errors';
-import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults';
-import { DEFAULT_POLICY } from '../policy/defaults';
-import { parsePolicy } from '../policy/parse';
-import type { Policy } from '../policy/types';
-import type { AuthConfig, BffConfig, EdgeConfigConfig, JwtVerificationConfig, PresetName, StoreConfig } from './types';
+import { ConfigError } from '../errors.ts';
+import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
+import { DEFAULT_POLICY } from '../policy/defaults.ts';
+import { parsePolicy } from '../policy/parse.ts';
+import type { Policy } from '../policy/types.ts';
+import type { EdgeConfigConfig } from '../policy/types.ts';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName, RouteConfig, StoreConfig } from './types.ts';
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
+
+/** What only code can set (`createBff` options); the rest comes from the environment. */
+export interface CodeConfig {
+  routes?: Partial<RouteConfig>;
+}
 
 /**
- * Reads and validates the environment once. Every problem is collected so the
+ * Reads and validates the environment (and the route prefixes set in code) once. Every problem is collected so the
  * operator fixes them in one go; each message says what to set.
  */
-export function loadConfig(env: Env): BffConfig {
+export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
   const problems: string[] = [];
   const read = (name: string) => {
     const value = env[name]?.trim();
@@ -62,7 +68,8 @@ export function loadConfig(env: Env): BffConfig {
       trustedProxyCount: int('TRUSTED_PROXY_COUNT', 0, 0),
     },
     rateLimitTimeoutMs: int('RATE_LIMIT_TIMEOUT_MS', DEFAULTS.rateLimitTimeoutMs, 50),
-    loginPath: DEFAULTS.loginPath,
+    routes: readRoutes(code.routes, problems),
+    debug: parseBool(read('BFF_DEBUG'), 'BFF_DEBUG', false, problems),
     backendTimeoutMs: int('BACKEND_TIMEOUT_MS', DEFAULTS.backendTimeoutMs, 100),
     proxy: {
       bodyLimitBytes: int('PROXY_BODY_LIMIT_BYTES', DEFAULTS.proxyBodyLimitBytes, 1),
@@ -75,6 +82,22 @@ export function loadConfig(env: Env): BffConfig {
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Prefixes are plain absolute paths without a trailing slash, and none lies inside another. */
+function readRoutes(given: Partial<RouteConfig> = {}, problems: string[]): RouteConfig {
+  const routes: RouteConfig = { ...DEFAULTS.routes, ...given };
+  for (const [name, path] of Object.entries(routes)) {
+    if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) {
+      problems.push(`routes.${name} must be a path like "/api/auth" (no trailing slash, query or special characters): got "${path}".`);
+    }
+  }
+  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  if (inside(routes.auth, routes.backend)) problems.push(`routes.auth and routes.backend must not contain each other.`);
+  if (inside(routes.loginPage, routes.auth) || inside(routes.loginPage, routes.backend)) {
+    problems.push(`routes.loginPage must be a page outside routes.auth and routes.backend.`);
+  }
+  return routes;
 }
 
 const PRESETS: readonly PresetName[] = ['envelope', 'oauth2', 'simplejwt'];

@@ -1,4 +1,4 @@
-import type { Policy } from '../policy/types';
+import type { EdgeConfigConfig, Policy } from '../policy/types.ts';
 
 export interface CookieConfig {
   /** Base name; chunks are `<name>.0`, `<name>.1`, … */
@@ -54,15 +54,6 @@ export interface StoreConfig {
   timeoutMs: number;
 }
 
-/** Where runtime policy comes from when EDGE_CONFIG is set. */
-export interface EdgeConfigConfig {
-  connectionString: string;
-  /** The one item holding the policy document. */
-  key: string;
-  ttlMs: number;
-  timeoutMs: number;
-}
-
 /** How to find the client's IP without trusting what the client says. */
 export interface ClientIpConfig {
   /** On Vercel the platform sets `x-real-ip`; the client cannot. */
@@ -74,6 +65,16 @@ export interface ClientIpConfig {
 export interface ProxyConfig {
   /** Largest request body forwarded to the backend; larger ones get 413 JSON. */
   bodyLimitBytes: number;
+}
+
+/** Route prefixes, set in code (`createBff({ routes })`); the middleware matcher has to cover them. */
+export interface RouteConfig {
+  /** `<auth>/login`, `<auth>/logout`, `<auth>/session`. */
+  auth: string;
+  /** `<backend>/x` is proxied to `BACKEND_URL/x`. */
+  backend: string;
+  /** The app's sign-in page: anonymous visitors of protected pages are sent here. */
+  loginPage: string;
 }
 
 export interface BffConfig {
@@ -95,7 +96,9 @@ export interface BffConfig {
   clientIp: ClientIpConfig;
   /** Deadline of one rate-limit check against the store. */
   rateLimitTimeoutMs: number;
-  loginPath: string;
+  routes: RouteConfig;
+  /** BFF_DEBUG: one log line per middleware decision (never a token or cookie value). */
+  debug: boolean;
   backendTimeoutMs: number;
   proxy: ProxyConfig;
   logoutTimeoutMs: number;

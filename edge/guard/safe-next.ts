@@ -1,4 +1,4 @@
-import { percentDecoded } from '../http/percent-decode';
+import { percentDecoded } from '../http/percent-decode.ts';
 
 /**
  * Returns `raw` only when it is a same-origin path, else `fallback`. Refuses

@@ -1,8 +1,10 @@
-import { BffError, type BffErrorCode } from '../errors';
-import { NO_STORE } from './cache-control';
+import { BffError, type BffErrorCode } from '../errors.ts';
+import { NO_STORE } from './cache-control.ts';
 
 const STATUS: Record<BffErrorCode, number> = {
   bad_request: 400,
+  not_found: 404,
+  method_not_allowed: 405,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unauthenticated: 401,

@@ -1,4 +1,4 @@
-import type { Policy } from './types';
+import type { Policy } from './types.ts';
 
 /** The built-in policy; environment variables and an Edge Config document override it field by field. */
 export const DEFAULT_POLICY: Policy = {

@@ -1,7 +1,6 @@
-import type { EdgeConfigConfig } from '../config/types';
-import { logWarn } from '../log';
-import { parsePolicy } from './parse';
-import type { Policy } from './types';
+import { failureKind, logWarn } from '../log.ts';
+import { parsePolicy } from './parse.ts';
+import type { EdgeConfigConfig, Policy } from './types.ts';
 
 export interface PolicySource {
   /** The policy for this request: cached, never a network call per request. */
@@ -36,7 +35,7 @@ export function edgeConfigPolicy(base: Policy, config: EdgeConfigConfig, now: ()
     try {
       const doc = await Promise.race([
         (await client).get(config.key),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), config.timeoutMs))),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DOMException('Edge Config did not answer in time', 'TimeoutError')), config.timeoutMs))),
       ]);
       if (doc === undefined) return fail('missing_key', config.key);
       const parsed = parsePolicy(doc, base);
@@ -45,7 +44,7 @@ export function edgeConfigPolicy(base: Policy, config: EdgeConfigConfig, now: ()
       warned = false;
       return good;
     } catch (error) {
-      return fail('unreachable', (error as Error)?.message);
+      return fail('unreachable', failureKind(error));
     } finally {
       clearTimeout(timer);
       fetchedAt = now();

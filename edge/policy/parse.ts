@@ -1,5 +1,5 @@
-import { percentDecoded } from '../http/percent-decode';
-import type { Policy, WindowLimit } from './types';
+import { percentDecoded } from '../http/percent-decode.ts';
+import type { Policy, WindowLimit } from './types.ts';
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
 

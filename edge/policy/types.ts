@@ -23,3 +23,12 @@ export interface Policy {
   /** Extra origins (besides the app's own) allowed to make unsafe /api/backend calls. */
   allowedOrigins: string[];
 }
+
+/** Where runtime policy comes from when EDGE_CONFIG is set. */
+export interface EdgeConfigConfig {
+  connectionString: string;
+  /** The one item holding the policy document. */
+  key: string;
+  ttlMs: number;
+  timeoutMs: number;
+}

@@ -1,7 +1,7 @@
-import { networkError } from '../backend/call';
-import { BffError } from '../errors';
-import { errorResponse } from '../http/error-response';
-import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers';
+import { networkError } from '../backend/call.ts';
+import { BffError } from '../errors.ts';
+import { errorResponse } from '../http/error-response.ts';
+import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
 
 /** Statuses whose responses never have a body. */
 const NULL_BODY = new Set([204, 205, 304]);

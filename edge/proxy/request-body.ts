@@ -1,5 +1,5 @@
-import { BffError } from '../errors';
-import { readLimitedBody } from '../request/read-body';
+import { BffError } from '../errors.ts';
+import { readLimitedBody } from '../request/read-body.ts';
 
 /** Methods whose requests carry no body to forward. */
 const BODILESS = new Set(['GET', 'HEAD']);

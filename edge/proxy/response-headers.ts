@@ -1,5 +1,5 @@
-import { hopByHop } from '../http/hop-by-hop';
-import { isSessionCookieName } from '../session/chunks';
+import { hopByHop } from '../http/hop-by-hop.ts';
+import { isSessionCookieName } from '../session/chunks.ts';
 
 export interface ResponseHeaderRules {
   /** The session cookie's base name: a backend Set-Cookie can neither set nor clear it (nor its chunks). */

@@ -1,7 +1,6 @@
-import { joinBackendPath } from '../backend/call';
-import { BffError } from '../errors';
-import { percentDecoded } from '../http/percent-decode';
-import { BACKEND_PREFIX } from '../request/classify';
+import { joinBackendPath } from '../backend/call.ts';
+import { BffError } from '../errors.ts';
+import { percentDecoded } from '../http/percent-decode.ts';
 
 /**
  * Characters that some server, framework or normaliser downstream may read as `.`, `/` or `\`:
@@ -12,13 +11,12 @@ const LOOKALIKES = /[\u2024\u2025\u2026\u2044\u2215\u2216\u2571\u2572\u29f5\u29f
 const DOUBLE_ENCODED = /%(2e|2f|5c|25|00)/i;
 
 /**
- * Maps `/api/backend/<rest>?<query>` to `<BACKEND_URL path>/<rest>?<query>`, keeping the path byte for byte
+ * Maps `<rest>?<query>` (what follows the proxy prefix, or a server helper's path) to `<BACKEND_URL path>/<rest>?<query>`, keeping the path byte for byte
  * (trailing slash and percent-encoding included). A path the backend might resolve to somewhere else is refused
  * instead: `.`/`..` segments (also encoded, with `;` parameters as in `..;`, or in Unicode look-alikes), encoded
  * slashes or backslashes, double encodings, control characters and empty segments.
  */
-export function backendTarget(base: URL, pathname: string, search: string): URL | BffError {
-  const rest = pathname.slice(BACKEND_PREFIX.length);
+export function backendTarget(base: URL, rest: string, search: string): URL | BffError {
   if (rest !== '' && !rest.startsWith('/')) return rejected();
   const segments = rest.split('/').slice(1);
   for (let i = 0; i < segments.length; i++) {

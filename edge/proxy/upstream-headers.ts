@@ -1,4 +1,4 @@
-import { hopByHop } from '../http/hop-by-hop';
+import { hopByHop } from '../http/hop-by-hop.ts';
 
 /**
  * Never forwarded, besides hop-by-hop headers: the browser's credentials, method overrides (the method the CSRF

@@ -1,4 +1,4 @@
-import type { ClientIpConfig } from '../config/types';
+import type { ClientIpConfig } from '../config/types.ts';
 
 /**
  * The client's IP from what the platform guarantees, never from the spoofable first

@@ -1,13 +1,13 @@
-import type { BffConfig } from '../config/types';
-import { DEFAULTS } from '../config/defaults';
-import { digestKey } from '../crypto/digest-key';
-import { BffError } from '../errors';
-import { logWarn } from '../log';
-import type { Policy, WindowLimit } from '../policy/types';
-import { identifierForLimits, networkForLimits } from './keys';
-import { memorySlidingWindow } from './memory';
-import type { LimitResult, WindowLimiter } from './types';
-import { upstashSlidingWindow } from './upstash';
+import type { BffConfig } from '../config/types.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import { digestKey } from '../crypto/digest-key.ts';
+import { BffError } from '../errors.ts';
+import { failureKind, logWarn } from '../log.ts';
+import type { Policy, WindowLimit } from '../policy/types.ts';
+import { identifierForLimits, networkForLimits } from './keys.ts';
+import { memorySlidingWindow } from './memory.ts';
+import type { LimitResult, WindowLimiter } from './types.ts';
+import { upstashSlidingWindow } from './upstash.ts';
 
 export interface LoginLimiter {
   /** Counts the attempt against the client's network and checks the identifier's failures; the error to answer with, if any. */
@@ -61,7 +61,7 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
       try {
         results = await Promise.all([windowFor('ip', policy.rateLimit.loginPerIp).limit(keys.network), pair.peek(keys.pair), anywhere.peek(keys.id)]);
       } catch (error) {
-        logWarn('rate_limit_unavailable', { reason: (error as Error)?.message, policy: policy.rateLimit.onError });
+        logWarn('rate_limit_unavailable', { reason: failureKind(error), policy: policy.rateLimit.onError });
         if (policy.rateLimit.onError === 'open') return undefined;
         return new BffError('rate_limit_unavailable', 'Sign-in is temporarily unavailable. Try again shortly.', { retryAfter: 5 });
       }
@@ -76,7 +76,7 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
       try {
         await Promise.all([pair.limit(keys.pair), anywhere.limit(keys.id)]);
       } catch (error) {
-        logWarn('rate_limit_count_failed', { reason: (error as Error)?.message });
+        logWarn('rate_limit_count_failed', { reason: failureKind(error) });
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { WindowLimiter } from './types';
+import type { WindowLimiter } from './types.ts';
 
 interface Windows {
   start: number;

@@ -1,7 +1,7 @@
 import type { Redis } from '@upstash/redis';
-import type { StoreConfig } from '../config/types';
-import { upstashRest } from '../store/upstash-rest';
-import type { WindowLimiter } from './types';
+import type { StoreConfig } from '../config/types.ts';
+import { upstashRest } from '../store/upstash-rest.ts';
+import type { WindowLimiter } from './types.ts';
 
 /**
  * @upstash/ratelimit's sliding window on Upstash Redis, shared by every instance. Its own timeout

@@ -1,8 +1,8 @@
-import { logWarn } from '../log';
-import { openSession } from '../session/codec';
-import type { SessionKeyring } from '../session/keys';
-import type { KvStore } from '../store/types';
-import { unavailable, type RefreshOutcome } from './outcome';
+import { logWarn } from '../log.ts';
+import { openSession } from '../session/codec.ts';
+import type { SessionKeyring } from '../session/keys.ts';
+import type { KvStore } from '../store/types.ts';
+import { unavailable, type RefreshOutcome } from './outcome.ts';
 
 export interface CoordinationOptions {
   store: KvStore;

@@ -1,5 +1,5 @@
-import { DEFAULTS } from '../config/defaults';
-import type { Session } from '../session/types';
+import { DEFAULTS } from '../config/defaults.ts';
+import type { Session } from '../session/types.ts';
 
 /**
  * How long before expiry this token is refreshed: the configured skew, but never more than a fraction of the

@@ -1,5 +1,5 @@
-import { BffError } from '../errors';
-import type { Session } from '../session/types';
+import { BffError } from '../errors.ts';
+import type { Session } from '../session/types.ts';
 
 export interface Refreshed {
   kind: 'refreshed';

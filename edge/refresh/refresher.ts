@@ -1,23 +1,24 @@
-import { JWKS_TIMEOUT_MS, type AccessTokenVerifier } from '../backend/access-token-verifier';
-import { callBackend } from '../backend/call';
-import { sessionFromGrant } from '../backend/grant-to-session';
-import type { BackendAdapter } from '../backend/types';
-import { DEFAULTS } from '../config/defaults';
-import type { BffConfig } from '../config/types';
-import { digestKey } from '../crypto/digest-key';
-import { BffError } from '../errors';
-import { logWarn } from '../log';
-import { fitsInCookies } from '../session/chunks';
-import { sealSession } from '../session/codec';
-import type { SessionKeyring } from '../session/keys';
-import type { Session } from '../session/types';
-import type { KvStore } from '../store/types';
-import { coordinatedRefresh } from './cross-instance';
-import { accessExpired, refreshDue } from './due';
-import { unavailable, type RefreshOutcome } from './outcome';
-import { SingleFlight } from './single-flight';
+import { JWKS_TIMEOUT_MS, type AccessTokenVerifier } from '../backend/access-token-verifier.ts';
+import { callBackend } from '../backend/call.ts';
+import { sessionFromGrant } from '../backend/grant-to-session.ts';
+import type { BackendAdapter } from '../backend/types.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import type { BffConfig } from '../config/types.ts';
+import { digestKey } from '../crypto/digest-key.ts';
+import { BffError } from '../errors.ts';
+import { runHook, type BffHooks } from '../hooks.ts';
+import { logWarn } from '../log.ts';
+import { fitsInCookies } from '../session/chunks.ts';
+import { sealSession } from '../session/codec.ts';
+import type { SessionKeyring } from '../session/keys.ts';
+import type { Session } from '../session/types.ts';
+import type { KvStore } from '../store/types.ts';
+import { coordinatedRefresh } from './cross-instance.ts';
+import { accessExpired, refreshDue } from './due.ts';
+import { unavailable, type RefreshOutcome } from './outcome.ts';
+import { SingleFlight } from './single-flight.ts';
 
-export type { RefreshOutcome } from './outcome';
+export type { RefreshOutcome } from './outcome.ts';
 
 export interface Refresher {
   /** Renews `session`, following successors until the session's access token is outside `maxSkewMs` (refresh/due.ts). */
@@ -31,6 +32,7 @@ export interface RefresherDeps {
   verifier?: AccessTokenVerifier;
   /** When set, refreshes are coordinated across instances through it. */
   store?: KvStore;
+  hooks?: BffHooks;
   fetch?: typeof fetch;
   now?: () => number;
   /** How a loser waits between looks at the store (injected by the simulation test). */
@@ -43,10 +45,19 @@ export interface RefresherDeps {
  * remembered. An outcome reused from the grace window whose own access token is due by now leads on to a refresh of
  * its successor, so a late request with an old cookie lands on the newest session and never sends a dead token.
  */
-export function createRefresher({ config, adapter, keyring, verifier, store, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
+export function createRefresher({ config, adapter, keyring, verifier, store, hooks, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
+  /** The backend call itself: runs once per refresh token across every request (and instance, with a store). */
   async function redeem(session: Session, refreshToken: string): Promise<RefreshOutcome> {
+    const outcome = await redeemOnce(session, refreshToken);
+    const event = { user: outcome.kind === 'refreshed' ? outcome.session.user : session.user, sessionId: session.sid };
+    if (outcome.kind === 'refreshed') await runHook(hooks, 'onRefresh', event);
+    if (outcome.kind === 'rejected') await runHook(hooks, 'onLogout', { ...event, reason: 'refresh_rejected' });
+    return outcome;
+  }
+
+  async function redeemOnce(session: Session, refreshToken: string): Promise<RefreshOutcome> {
     try {
       const reply = await callBackend(config.backendUrl, adapter.refresh(refreshToken), config.refresh.timeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);

@@ -1,30 +1,26 @@
-import { percentDecoded } from '../http/percent-decode';
+import type { RouteConfig } from '../config/types.ts';
+import { percentDecoded } from '../http/percent-decode.ts';
 
 export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
 
-export const BACKEND_PREFIX = '/api/backend';
-const AUTH_PREFIX = '/api/auth';
+/** The BFF's own endpoints under `routes.auth`. */
+export type AuthEndpoint = 'login' | 'logout' | 'session';
 
-export const LOGIN_ROUTE = `${AUTH_PREFIX}/login`;
-export const LOGOUT_ROUTE = `${AUTH_PREFIX}/logout`;
-
-export interface RouteTable {
-  protectedPaths: readonly string[];
-  loginPath: string;
+export function authEndpointPath(routes: RouteConfig, endpoint: AuthEndpoint): string {
+  return `${routes.auth}/${endpoint}`;
 }
 
-function under(pathname: string, prefix: string): boolean {
+export function under(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 }
 
 /** What kind of request this is, from its path alone. */
-export function classify(pathname: string, routes: RouteTable): RouteKind {
-  if (under(pathname, BACKEND_PREFIX)) return 'backend';
-  if (under(pathname, AUTH_PREFIX)) return 'auth';
-  if (pathname === routes.loginPath) return 'login';
+export function classify(pathname: string, routes: RouteConfig, protectedPaths: readonly string[]): RouteKind {
+  if (under(pathname, routes.backend)) return 'backend';
+  if (under(pathname, routes.auth)) return 'auth';
+  if (pathname === routes.loginPage) return 'login';
   // Pages are matched decoded (`/%64ashboard` is `/dashboard`); a path that does not decode is kept protected.
   const decoded = percentDecoded(pathname);
-  if (decoded === undefined || routes.protectedPaths.some((p) => under(decoded, p))) return 'protected';
+  if (decoded === undefined || protectedPaths.some((p) => under(decoded, p))) return 'protected';
   return 'public';
 }
-

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
-import { BffError } from '../errors';
-import { publicOriginString, type OriginConfig } from './public-origin';
-import { isSameOriginRequest, isUnsafeMethod } from './same-origin';
+import { BffError } from '../errors.ts';
+import { publicOriginString, type OriginConfig } from './public-origin.ts';
+import { isSameOriginRequest, isUnsafeMethod } from './same-origin.ts';
 
 /**
  * The CSRF gate for state-changing requests (proxied API calls, login, logout): an unsafe

@@ -1,4 +1,4 @@
-import type { BffConfig } from '../config/types';
+import type { BffConfig } from '../config/types.ts';
 
 /** What deciding the app's public origin needs from the configuration. */
 export type OriginConfig = Pick<BffConfig, 'appUrl' | 'clientIp'>;

@@ -1,4 +1,4 @@
-import { BffError } from '../errors';
+import { BffError } from '../errors.ts';
 
 /**
  * Reads a request body up to `limit` bytes. Larger bodies are refused with a typed 413

@@ -1,6 +1,6 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import type { SessionKeyring } from './keys';
-import type { Session } from './types';
+import type { SessionKeyring } from './keys.ts';
+import type { Session } from './types.ts';
 
 /** Claim names are short: the whole session has to fit in browser cookies. */
 interface SessionClaims {

@@ -1,5 +1,5 @@
-import type { CookieConfig } from '../config/types';
-import { chunkName, isSessionCookieName, splitValue } from './chunks';
+import type { CookieConfig } from '../config/types.ts';
+import { chunkName, isSessionCookieName, splitValue } from './chunks.ts';
 
 export interface CookieWrite {
   name: string;

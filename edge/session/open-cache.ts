@@ -1,5 +1,5 @@
-import { isCanonicalSessionValue } from './canonical';
-import type { Session } from './types';
+import { isCanonicalSessionValue } from './canonical.ts';
+import type { Session } from './types.ts';
 
 export interface SessionOpener {
   open(value: string): Promise<Session | null>;

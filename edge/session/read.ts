@@ -1,7 +1,7 @@
-import type { CookieConfig } from '../config/types';
-import { joinChunks } from './chunks';
-import type { SessionOpener } from './open-cache';
-import type { Session } from './types';
+import type { CookieConfig } from '../config/types.ts';
+import { joinChunks } from './chunks.ts';
+import type { SessionOpener } from './open-cache.ts';
+import type { Session } from './types.ts';
 
 /** Reads the (possibly chunked) session cookie through any cookie getter: NextRequest, `cookies()`, a test map. */
 export function readSessionValue(get: (name: string) => string | undefined, cookie: CookieConfig): string | undefined {

@@ -1,7 +1,7 @@
-import { DEFAULTS } from '../config/defaults';
-import { logWarn } from '../log';
-import type { KvStore } from '../store/types';
-import type { Session } from './types';
+import { DEFAULTS } from '../config/defaults.ts';
+import { logWarn } from '../log.ts';
+import type { KvStore } from '../store/types.ts';
+import type { Session } from './types.ts';
 
 export interface RevocationList {
   /** Ends this session on every instance (its cookie and every copy of it), until the session would have expired. */

@@ -1,5 +1,5 @@
 /** The small, non-secret picture of the user that pages may show. */
-export interface UserSummary {
+export interface User {
   id: string;
   email?: string;
   name?: string;
@@ -17,5 +17,5 @@ export interface Session {
   accessExpiresAt: number;
   /** When the cookie expires: the refresh token's expiry (without one, the session ends with its access token). */
   refreshExpiresAt: number;
-  user: UserSummary;
+  user: User;
 }

@@ -1,5 +1,5 @@
-import type { StoreConfig } from '../config/types';
-import type { KvStore } from './types';
+import type { StoreConfig } from '../config/types.ts';
+import type { KvStore } from './types.ts';
 
 /**
  * The few Redis commands this project needs, spoken over Upstash's REST protocol (POST a JSON

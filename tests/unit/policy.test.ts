@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '@/edge/config/defaults';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { parsePolicy } from '@/edge/policy/parse';
 import { classify } from '@/edge/request/classify';
@@ -59,12 +60,13 @@ describe('policy document', () => {
 });
 
 describe('routes a policy protects', () => {
-  const routes = { protectedPaths: ['/dashboard'], loginPath: '/login' };
+  const routes = DEFAULTS.routes;
+  const protectedPaths = ['/dashboard'];
   it.each(['/dashboard', '/dashboard/', '/dashboard/x', '/%64ashboard', '/%64ashboard/x', '/dash%62oard', '/%E0%A4%A'])('%s is protected', (path) => {
-    expect(classify(path, routes)).toBe('protected');
+    expect(classify(path, routes, protectedPaths)).toBe('protected');
   });
   it.each(['/', '/dashboards', '/about', '/%2fdashboard'])('%s is public', (path) => {
-    expect(classify(path, routes)).toBe('public');
+    expect(classify(path, routes, protectedPaths)).toBe('public');
   });
 });
 

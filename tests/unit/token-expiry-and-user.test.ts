@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { sessionFromGrant } from '@/edge/backend/grant-to-session';
-import { userForGrant } from '@/edge/backend/user-summary';
+import { userForGrant } from '@/edge/backend/user-source';
 import { fakeFetch, testConfig } from '../helpers/unit';
 
 const key = new TextEncoder().encode('k'.repeat(32));
@@ -32,18 +32,18 @@ describe('expiry from wherever the backend puts it', () => {
 describe('the user summary of a login', () => {
   it('comes from the access token claims when there is no user and no profile path', async () => {
     const token = await jwt({ user_id: 42, email: 'x@y.z' }, 1_900_000_000);
-    expect(await userForGrant({ accessToken: token }, testConfig(), fetch)).toEqual({ id: '42', email: 'x@y.z' });
+    expect(await userForGrant({ accessToken: token }, {}, { config: testConfig(), fetch })).toEqual({ id: '42', email: 'x@y.z' });
   });
 
   it('comes from the profile endpoint when one is configured', async () => {
     const backend = fakeFetch(() => Response.json({ data: { user: { id: 9, email: 'p@q.r', name: 'P' } } }));
-    const user = await userForGrant({ accessToken: 'opaque' }, testConfig({ AUTH_PROFILE_PATH: '/auth/profile' }), backend.fetch);
+    const user = await userForGrant({ accessToken: 'opaque' }, {}, { config: testConfig({ AUTH_PROFILE_PATH: '/auth/profile' }), fetch: backend.fetch });
     expect(user).toEqual({ id: '9', email: 'p@q.r', name: 'P' });
     expect(backend.calls[0].url.pathname).toBe('/api/auth/profile');
     expect(new Headers(backend.calls[0].init.headers).get('authorization')).toBe('Bearer opaque');
   });
 
   it('is undefined for an opaque token without a profile endpoint (the login then fails clearly)', async () => {
-    expect(await userForGrant({ accessToken: 'opaque' }, testConfig(), fetch)).toBeUndefined();
+    expect(await userForGrant({ accessToken: 'opaque' }, {}, { config: testConfig(), fetch })).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
-import { BffError } from '../../errors';
-import { epochMsFrom } from '../expiry';
-import type { AdapterFactory, BackendReply, TokenGrant } from '../types';
-import { jsonPost } from './json-call';
-import { loginErrorFor } from './login-error';
-import { fieldErrors, isObject, isSuccess, messageOf, userFrom } from './read-json';
+import { BffError } from '../../errors.ts';
+import { epochMsFrom } from '../expiry.ts';
+import type { AdapterFactory, BackendReply, TokenGrant } from '../types.ts';
+import { jsonPost } from './json-call.ts';
+import { loginErrorFor } from './login-error.ts';
+import { fieldErrors, isObject, isSuccess, messageOf, userFrom } from './read-json.ts';
 
 /**
  * The contract of the article this project grew from (and of the bundled example backend):

@@ -1,4 +1,4 @@
-import { BffError } from '../../errors';
+import { BffError } from '../../errors.ts';
 
 /** The typed error of a refused login, for presets that answer with plain HTTP statuses. */
 export function loginErrorFor(status: number, message: string | undefined, fields?: Record<string, string[]>): BffError {

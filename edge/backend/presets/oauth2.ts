@@ -1,8 +1,8 @@
-import { BffError } from '../../errors';
-import { logWarn } from '../../log';
-import type { AdapterFactory, BackendCall, BackendReply, TokenGrant } from '../types';
-import { isObject, isSuccess, messageOf, stringField, userFrom } from './read-json';
-import type { AuthConfig } from '../../config/types';
+import { BffError } from '../../errors.ts';
+import { logWarn } from '../../log.ts';
+import type { AdapterFactory, BackendCall, BackendReply, TokenGrant } from '../types.ts';
+import { isObject, isSuccess, messageOf, stringField, userFrom } from './read-json.ts';
+import type { AuthConfig } from '../../config/types.ts';
 
 /**
  * An RFC 6749 token endpoint: the password grant for login, the refresh_token grant for refresh

@@ -1,5 +1,5 @@
-import type { UserSummary } from '../../session/types';
-import type { BackendReply } from '../types';
+import type { User } from '../../session/types.ts';
+import type { BackendReply } from '../types.ts';
 
 export function isSuccess(reply: BackendReply): boolean {
   return reply.status >= 200 && reply.status < 300;
@@ -38,11 +38,11 @@ export function fieldErrors(value: unknown): Record<string, string[]> | undefine
 }
 
 /** Keeps only the non-secret summary fields of a backend's user object. */
-export function userFrom(value: unknown): UserSummary | undefined {
+export function userFrom(value: unknown): User | undefined {
   if (!isObject(value)) return undefined;
   const id = value.id ?? value.sub ?? value.user_id ?? value.pk;
   if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  const user: UserSummary = { id: String(id) };
+  const user: User = { id: String(id) };
   if (typeof value.email === 'string') user.email = value.email;
   const name = value.name ?? value.username ?? value.preferred_username;
   if (typeof name === 'string') user.name = name;

@@ -1,8 +1,8 @@
-import { BffError } from '../../errors';
-import type { AdapterFactory, BackendReply, TokenGrant } from '../types';
-import { jsonPost } from './json-call';
-import { loginErrorFor } from './login-error';
-import { fieldErrors, isObject, isSuccess, messageOf, stringField } from './read-json';
+import { BffError } from '../../errors.ts';
+import type { AdapterFactory, BackendReply, TokenGrant } from '../types.ts';
+import { jsonPost } from './json-call.ts';
+import { loginErrorFor } from './login-error.ts';
+import { fieldErrors, isObject, isSuccess, messageOf, stringField } from './read-json.ts';
 
 /**
  * Django REST framework SimpleJWT: `POST /api/token/` `{ username, password }` → `{ access, refresh }`;

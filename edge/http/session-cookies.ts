@@ -1,6 +1,6 @@
 import type { NextRequest, NextResponse } from 'next/server';
-import { NO_STORE } from '../http/cache-control';
-import type { CookieWrite } from './cookie-writes';
+import { NO_STORE } from './cache-control.ts';
+import type { CookieWrite } from '../session/cookie-writes.ts';
 
 /** Writes the session cookies on a response, and marks it uncacheable by shared caches. */
 export function setResponseCookies(res: NextResponse, writes: readonly CookieWrite[]): void {

@@ -1,0 +1,67 @@
+import type { NextRequest } from 'next/server';
+import { authRoute } from './auth/routes.ts';
+import { decide, handle } from './handle.ts';
+import { applyContinuation } from './http/respond.ts';
+import type { BffOptions } from './options.ts';
+import { createRuntime, type BffRuntime } from './runtime.ts';
+import type { User } from './session/types.ts';
+
+/** The middleware's decision, for an app that composes it with middleware of its own. */
+export interface BffDecision {
+  /** Set when the BFF answers itself (a redirect to login, a 401, a proxied backend answer): return it as is. */
+  response?: Response;
+  /** The signed-in user after any refresh, or null. */
+  user: User | null;
+  /**
+   * Carries the BFF's cookie changes onto the app's own response (`NextResponse.next()`, a rewrite, a redirect): the
+   * Set-Cookie headers, and the refreshed session in the request Server Components see.
+   */
+  apply(response: Response): Response;
+}
+
+type RouteHandler = (req: NextRequest) => Promise<Response>;
+
+export interface Bff {
+  /** The middleware as is: `export const middleware = bff.middleware` (or `export const proxy = bff.middleware`). */
+  middleware: RouteHandler;
+  /** The middleware's decision without a final response, to run the app's own middleware before or after it. */
+  decide(req: NextRequest): Promise<BffDecision>;
+  /** The auth endpoints, from one route file `app/api/auth/[...bff]/route.ts`: `export const { GET, POST } = bff.handlers`. */
+  handlers: { GET: RouteHandler; POST: RouteHandler };
+}
+
+const runtimes = new WeakMap<Bff, () => Promise<BffRuntime>>();
+
+/** The runtime behind a `Bff`, for the server helpers (not part of the public API). */
+export function runtimeOf(bff: Bff): Promise<BffRuntime> {
+  const get = runtimes.get(bff);
+  if (!get) throw new TypeError('Expected the object returned by createBff().');
+  return get();
+}
+
+/**
+ * One BFF: options in code on top of the environment. Nothing is read until the first request (a build has no
+ * secrets); `withBff()` in next.config validates the same configuration at start-up, and at build time on Vercel.
+ */
+export function createBff(options: BffOptions = {}): Bff {
+  let shared: Promise<BffRuntime> | undefined;
+  const runtime = () => {
+    shared ??= createRuntime(options).catch((error) => {
+      shared = undefined;
+      throw error;
+    });
+    return shared;
+  };
+  const endpoint: RouteHandler = async (req) => authRoute(req, await runtime());
+  const bff: Bff = {
+    middleware: async (req) => handle(req, await runtime()),
+    async decide(req) {
+      const decision = await decide(req, await runtime());
+      if (decision.kind === 'respond') return { response: decision.response, user: decision.user, apply: () => decision.response };
+      return { user: decision.user, apply: (response) => applyContinuation(req, decision.writes, decision.strip, response) };
+    },
+    handlers: { GET: endpoint, POST: endpoint },
+  };
+  runtimes.set(bff, runtime);
+  return bff;
+}

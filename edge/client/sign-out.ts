@@ -1,0 +1,20 @@
+import { DEFAULTS } from '../config/defaults.ts';
+import { sessionStore } from './session-store.ts';
+import type { ClientOptions } from './use-session.ts';
+
+export interface SignOutOptions extends ClientOptions {
+  /** Where to go afterwards (default `/`); `false` stays on the page. */
+  redirectTo?: string | false;
+}
+
+/**
+ * Signs out: the BFF revokes the session (and upstream, where it can) and clears the cookie; every `useSession` sees
+ * it. Rejects when the BFF could not be reached, so the page can say so instead of pretending.
+ */
+export async function signOut(options: SignOutOptions = {}): Promise<void> {
+  const authPath = options.authPath ?? DEFAULTS.routes.auth;
+  const res = await fetch(`${authPath}/logout`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`Sign-out failed (HTTP ${res.status}).`);
+  sessionStore(authPath).signedOut();
+  if (options.redirectTo !== false) window.location.assign(options.redirectTo ?? '/');
+}

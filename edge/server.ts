@@ -1,0 +1,45 @@
+/**
+ * `next-edge-bff/server`: the signed-in user and backend calls for Server Components, Server Actions and route
+ * handlers. Server-only (it reads `next/headers`); nothing here ever hands a token to the caller.
+ */
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { runtimeOf, type Bff } from './bff.ts';
+import { loginLocation } from './guard/redirect.ts';
+import { safeNextPath } from './guard/safe-next.ts';
+import { backendFetch } from './server/backend-fetch.ts';
+import { requestSession } from './server/request-session.ts';
+import type { User } from './session/types.ts';
+
+export interface ServerHelpers {
+  /** The signed-in user of this request (after the middleware's refresh), or null. */
+  currentUser(): Promise<User | null>;
+  /** The signed-in user, or a redirect to the login page that comes back to `returnTo` (a same-site path, default `/`). */
+  requireUser(returnTo?: string): Promise<User>;
+  /** `fetch` to `BACKEND_URL + path` as the signed-in user, any method; see edge/server/backend-fetch.ts. */
+  backendFetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export function serverHelpers(bff: Bff): ServerHelpers {
+  // cookies() first: it marks the render dynamic before any configuration is needed (a build has none).
+  const runtime = async () => {
+    await cookies();
+    return runtimeOf(bff);
+  };
+  return {
+    async currentUser() {
+      return (await requestSession(await runtime())).session?.user ?? null;
+    },
+    async requireUser(returnTo = '/') {
+      const rt = await runtime();
+      const user = (await requestSession(rt)).session?.user;
+      if (!user) redirect(loginLocation(rt.config.routes.loginPage, safeNextPath(returnTo)));
+      return user;
+    },
+    async backendFetch(path, init) {
+      return backendFetch(await runtime(), path, init);
+    },
+  };
+}
+
+export type { User } from './session/types.ts';
