@@ -12,6 +12,7 @@ import { backendTarget } from './proxy/target.ts';
 import { upstreamHeaders } from './proxy/upstream-headers.ts';
 import { accessExpired, refreshDue } from './refresh/due.ts';
 import { login } from './auth/login.ts';
+import { authRouteError } from './auth/routes.ts';
 import { authEndpointPath, classify, type RouteKind } from './request/classify.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
@@ -65,6 +66,8 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Pr
   }
   const route = classify(req.nextUrl.pathname, routes, policy.protectedPaths);
   if (trace) trace.route = route;
+  const notAnEndpoint = route === 'auth' ? authRouteError(req, routes) : undefined;
+  if (notAnEndpoint) return respond(notAnEndpoint, null);
   const slashless = route === 'backend' ? undefined : withoutTrailingSlash(req.nextUrl.pathname);
   if (slashless) return respond(redirectTo(slashless + req.nextUrl.search, config.appUrl ?? req.nextUrl, 308), null);
   const strip = hasInternalHeaders(req.headers);

@@ -8,7 +8,8 @@ export const dynamic = 'force-dynamic';
 /** A protected Server Component: it loads server data without knowing anything about tokens. */
 export default async function Dashboard() {
   const [user, res] = await Promise.all([requireUser('/dashboard'), backendFetch('/notes')]);
-  const notes = res.ok ? ((await res.json()) as { data: Note[] }).data : undefined;
+  const body = (await res.json().catch(() => ({}))) as { data?: Note[]; message?: string };
+  const notes = res.ok ? body.data : undefined;
   return (
     <>
       <h1>Dashboard</h1>
@@ -18,7 +19,7 @@ export default async function Dashboard() {
         <NotesPanel initial={notes} />
       ) : (
         <p className="error" data-testid="notes-error">
-          Your notes could not be loaded: {res.status === 503 ? 'the backend is unreachable right now. Try again in a moment.' : `the backend answered ${res.status}.`}
+          Your notes could not be loaded: {body.message ?? `the backend answered ${res.status}.`}
         </p>
       )}
       <form action={addNoteFromServer}>

@@ -12,7 +12,8 @@ declare module '*/scripts/lib/processes.mjs' {
   export function startBackend(port: number, env?: Record<string, string>, echo?: boolean): Proc;
   export function startApp(port: number, env: Record<string, string>, echo?: boolean, cwd?: string): Proc;
   export function startServer(port: number, env: Record<string, string>, echo?: boolean, cwd?: string): Proc;
-  export function startProcess(name: string, command: string, args: string[], options?: { env?: Record<string, string>; echo?: boolean }): Proc;
+  export function startProcess(name: string, command: string, args: string[], options?: { env?: Record<string, string>; echo?: boolean; cwd?: string }): Proc;
+  export function run(name: string, command: string, args: string[], options?: { env?: Record<string, string>; echo?: boolean; cwd?: string }): Promise<string>;
   export function startRedis(port: number): Proc;
   export function startUpstashFixture(port: number, redisPort: number, token: string): Proc;
   export function waitForHttp(url: string, timeoutMs?: number, proc?: Proc): Promise<void>;

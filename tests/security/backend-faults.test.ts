@@ -57,7 +57,9 @@ describe('backend down', () => {
 
     const page = await c.app('/dashboard', { jar });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('The backend is unreachable right now');
+    const html = await page.text();
+    expect(html).toContain('data-testid="notes-error"');
+    expect(html).toContain('The backend could not be reached.');
 
     const attempt = await c.app('/api/auth/login', {
       method: 'POST',

@@ -1,0 +1,124 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, root, run, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { launchBrowser, screenshot } from '../helpers/browser';
+import { clientFor } from '../helpers/client';
+
+/**
+ * A team adopts the package in a Next.js app of its own (tests/fixtures/adoption-app): `npm pack` of this repository,
+ * `npm install` of the tarball, only the documented files, `next build`, `next start`, and the whole journey in
+ * Chromium — once with `middleware.ts` on the edge runtime and once with Next 16's `proxy.ts` on Node. The app composes
+ * the BFF with middleware of its own, moves the login page and the backend prefix, and extends the user type.
+ */
+const fixture = join(root, 'tests/fixtures/adoption-app');
+const middlewareSource = readFileSync(join(fixture, 'middleware.ts'), 'utf8');
+/** The same file as `proxy.ts`, the way Next's codemod renames it. */
+const proxySource = middlewareSource.replace('export async function middleware(', 'export async function proxy(');
+
+describe('adopting next-edge-bff from its npm tarball', () => {
+  let dir: string;
+  let browser: Browser;
+  let backend: Proc;
+  let backendUrl: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bff-adoption-'));
+    const packed = await run('npm pack', 'npm', ['pack', '--silent', '--pack-destination', dir]);
+    const tarball = join(dir, packed.trim().split('\n').at(-1)!);
+    const app = join(dir, 'app');
+    cpSync(fixture, app, { recursive: true });
+    // The app's own dependencies, at the versions this repository is tested with; the BFF from the tarball.
+    const versions = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies;
+    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    pkg.dependencies = { next: versions.next, react: versions.react, 'react-dom': versions['react-dom'], 'next-edge-bff': `file:${tarball}` };
+    pkg.devDependencies = Object.fromEntries(['typescript', '@types/react', '@types/react-dom', '@types/node'].map((name) => [name, versions[name]]));
+    writeFileSync(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
+    await run('npm install', 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app });
+    dir = app;
+    const port = await freePort();
+    backendUrl = `http://127.0.0.1:${port}`;
+    backend = startBackend(port, { TEST_HOOKS: '1' });
+    await waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend);
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await backend?.stop();
+    if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  async function buildAndStart(file: 'middleware.ts' | 'proxy.ts'): Promise<{ url: string; app: Proc }> {
+    rmSync(join(dir, 'middleware.ts'), { force: true });
+    rmSync(join(dir, 'proxy.ts'), { force: true });
+    rmSync(join(dir, '.next'), { recursive: true, force: true });
+    writeFileSync(join(dir, file), file === 'proxy.ts' ? proxySource : middlewareSource);
+    const nextBin = join(dir, 'node_modules/next/dist/bin/next');
+    // The build type-checks the app: the augmented user type and the probes that it is not `any`.
+    const build = await run('next build', process.execPath, [nextBin, 'build'], { cwd: dir });
+    expect(build).toContain('Finished TypeScript');
+    const runtime = JSON.parse(readFileSync(join(dir, '.next/server/functions-config-manifest.json'), 'utf8')).functions['/_middleware']?.runtime;
+    expect(runtime ?? 'edge').toBe(file === 'proxy.ts' ? 'nodejs' : 'edge');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const app = startProcess(`next start (${file})`, process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: dir,
+      env: { NODE_ENV: 'production', BACKEND_URL: backendUrl, SESSION_SECRET: 'adoption-secret-0123456789abcdefghijklmnop', PROTECTED_PATHS: '/account' },
+    });
+    await waitForHttp(`${url}/`, 30_000, app);
+    return { url, app };
+  }
+
+  async function journey(page: Page, url: string, label: string) {
+    const user = await clientFor({ app: () => url, backend: () => backendUrl }).newUser();
+    // A protected page sends an anonymous visitor to the app's own login page, and back after signing in.
+    await page.goto(`${url}/account`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.fill('input[name=email]', user.email);
+    await page.fill('input[name=password]', user.password);
+    await page.click('#sign-in');
+    await page.waitForURL('**/account');
+    // Server Component: the mapped user (roles and tenant from the login answer) and backend data with the bearer.
+    await expect.poll(() => page.textContent('#server-user')).toContain(`${user.email} roles=staff tenant=t-`);
+    // Server Action: a POST to the backend from the server.
+    await page.fill('input[name=text]', `from a server action (${label})`);
+    await page.click('#add-note');
+    await expect.poll(() => page.textContent('#server-notes')).toContain(`from a server action (${label})`);
+    // Client: the session hook shows the user (never a token) and a browser fetch goes through the moved proxy prefix.
+    await expect.poll(() => page.textContent('#client-session')).toBe(`authenticated ${user.email} roles=staff`);
+    await page.click('#load-notes');
+    await expect.poll(() => page.textContent('#client-notes')).toBe('200:1');
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await screenshot(page, `adoption-${label}`);
+    // The app's own middleware ran after the BFF's decision and saw the user.
+    const composed = await page.request.get(`${url}/`);
+    expect(composed.headers()['x-app-middleware']).toBe('roles=staff');
+    // Sign out from the client: the session ends and the protected page is closed again.
+    await page.click('#sign-out');
+    await page.waitForURL(`${url}/`);
+    await expect.poll(() => page.textContent('#home')).toBe('home, signed out');
+    await page.goto(`${url}/account`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    return user;
+  }
+
+  it.each(['middleware.ts', 'proxy.ts'] as const)('the whole journey with %s', async (file) => {
+    const { url, app } = await buildAndStart(file);
+    const context = await browser.newContext();
+    try {
+      const user = await journey(await context.newPage(), url, file.replace('.ts', ''));
+      // The hooks saw the sign-in and the sign-out, with the mapped user and never a token.
+      const audit = app.output();
+      expect(audit).toMatch(/"audit":"login","user":"\d+","roles":\["staff"\]/);
+      expect(audit).toContain('"audit":"logout"');
+      expect(audit).not.toMatch(/eyJ|refresh|password/i);
+      expect(user.email).toBeTruthy();
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  }, 240_000);
+});
