@@ -8,9 +8,9 @@ export const variantsDir = join(root, '.variants');
 
 /**
  * `files` maps a relative path to its new content, or to null to delete it.
- * Returns the variant's folder once `next build` succeeded there.
+ * Returns the variant's folder once `next build` (with `env` added to this process's environment) succeeded there.
  */
-export async function buildVariant(name, files) {
+export async function buildVariant(name, files, env = {}) {
   const dir = join(variantsDir, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -25,7 +25,7 @@ export async function buildVariant(name, files) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
-  await buildApp({ cwd: dir });
+  await buildApp({ cwd: dir, env });
   if (!existsSync(join(dir, '.next', 'BUILD_ID'))) throw new Error(`variant ${name} did not build`);
   return dir;
 }

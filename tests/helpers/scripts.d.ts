@@ -20,5 +20,5 @@ declare module '*/scripts/lib/processes.mjs' {
 }
 
 declare module '*/scripts/lib/variant.mjs' {
-  export function buildVariant(name: string, files: Record<string, string | null>): Promise<string>;
+  export function buildVariant(name: string, files: Record<string, string | null>, env?: Record<string, string>): Promise<string>;
 }

@@ -1,15 +1,15 @@
 import { NextRequest } from 'next/server';
-import { loadConfig } from '@/edge/config/load';
+import { loadConfig, type CodeConfig } from '@/edge/config/load';
 import type { BffConfig } from '@/edge/config/types';
-import { createRuntime, type BffRuntime } from '@/edge/runtime';
+import { createRuntime, type BffRuntime, type RuntimeOptions } from '@/edge/runtime';
 import type { Session } from '@/edge/session/types';
 
 export const SECRET = 'unit-test-secret-0123456789abcdefghijklmnop';
 /** The default REFRESH_SKEW_SECONDS, in ms, as handle passes it to the refresher. */
 export const SKEW = 30_000;
 
-export function testConfig(env: Record<string, string> = {}): BffConfig {
-  return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', ...env });
+export function testConfig(env: Record<string, string> = {}, code: CodeConfig = {}): BffConfig {
+  return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', ...env }, code);
 }
 
 export function session(overrides: Partial<Session> = {}): Session {
@@ -47,8 +47,10 @@ export function envelopeGrant(token = 'access-2', refresh = 'refresh-2', ttlMs =
   });
 }
 
-export async function runtime(options: { env?: Record<string, string>; fetch?: typeof fetch } = {}): Promise<BffRuntime> {
-  return createRuntime({ config: testConfig(options.env), fetch: options.fetch ?? fakeFetch(() => new Response(null, { status: 599 })).fetch });
+/** A runtime on the test config; `options` are the app's options in code (hooks, mapUser, adapter, routes). */
+export async function runtime(options: Omit<RuntimeOptions, 'config' | 'env'> & { env?: Record<string, string> } = {}): Promise<BffRuntime> {
+  const { env, routes, ...rest } = options;
+  return createRuntime({ ...rest, config: testConfig(env, { routes }), fetch: options.fetch ?? fakeFetch(() => new Response(null, { status: 599 })).fetch });
 }
 
 export function request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): NextRequest {
