@@ -1,6 +1,13 @@
 /**
- * Errors are values with a stable `code`; HTTP status and wording are mapped
- * once, in `http/error-response.ts`.
+ * Errors are values with a stable `code`; HTTP status and wording are mapped once, in `http/error-response.ts`.
+ *
+ * One convention per layer:
+ * - a backend adapter (pure reading of one contract) returns a result union: `{ ok: true, … } | { ok: false, … }`;
+ * - a request step (body, path, CSRF, rate limit, sign-in) returns its `BffError` instead of a value (`T | BffError`),
+ *   or `BffError | undefined` when it only checks;
+ * - an I/O call (the backend, the store) throws, `BffError` or `StoreError`; its caller maps or degrades;
+ * - opening a session cookie yields `null` for anything wrong: a bad cookie means logged out, never an error;
+ * - the HTTP edge answers `errorResponse(error)`, the one JSON error shape.
  */
 export type BffErrorCode =
   | 'bad_request'
@@ -46,6 +53,16 @@ export class BffError extends Error {
     this.status = options.status;
     this.fields = options.fields;
     this.retryAfter = options.retryAfter;
+  }
+}
+
+/** A store call failed (network, timeout, an error answer); callers degrade as refresh/ and ratelimit/ describe. */
+export class StoreError extends Error {
+  readonly code = 'store_unavailable' as const;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
   }
 }
 

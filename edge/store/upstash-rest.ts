@@ -1,4 +1,5 @@
 import type { StoreConfig } from '../config/types.ts';
+import { StoreError } from '../errors.ts';
 import type { KvStore } from './types.ts';
 
 /**
@@ -12,10 +13,6 @@ export interface UpstashRest {
   /** The two calls @upstash/ratelimit makes for single-region limits and resets. */
   evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
   eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
-}
-
-export class StoreError extends Error {
-  readonly code = 'store_unavailable';
 }
 
 export function upstashRest(config: StoreConfig): UpstashRest {
