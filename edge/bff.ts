@@ -1,5 +1,4 @@
 import type { NextRequest } from 'next/server';
-import { authRoute } from './auth/routes.ts';
 import { decide, handle } from './handle.ts';
 import { applyContinuation } from './http/respond.ts';
 import type { BffOptions } from './options.ts';
@@ -26,13 +25,11 @@ export interface Bff {
   middleware: RouteHandler;
   /** The middleware's decision without a final response, to run the app's own middleware before or after it. */
   decide(req: NextRequest): Promise<BffDecision>;
-  /** The auth endpoints, from one route file `app/api/auth/[...bff]/route.ts`: `export const { GET, POST } = bff.handlers`. */
-  handlers: { GET: RouteHandler; POST: RouteHandler };
 }
 
 const runtimes = new WeakMap<Bff, () => Promise<BffRuntime>>();
 
-/** The runtime behind a `Bff`, for the server helpers (not part of the public API). */
+/** The runtime behind a `Bff`, for the server helpers and route handlers (not part of the public API). */
 export function runtimeOf(bff: Bff): Promise<BffRuntime> {
   const get = runtimes.get(bff);
   if (!get) throw new TypeError('Expected the object returned by createBff().');
@@ -52,7 +49,6 @@ export function createBff(options: BffOptions = {}): Bff {
     });
     return shared;
   };
-  const endpoint: RouteHandler = async (req) => authRoute(req, await runtime());
   const bff: Bff = {
     middleware: async (req) => handle(req, await runtime()),
     async decide(req) {
@@ -60,7 +56,6 @@ export function createBff(options: BffOptions = {}): Bff {
       if (decision.kind === 'respond') return { response: decision.response, user: decision.user, apply: () => decision.response };
       return { user: decision.user, apply: (response) => applyContinuation(req, decision.writes, decision.strip, response) };
     },
-    handlers: { GET: endpoint, POST: endpoint },
   };
   runtimes.set(bff, runtime);
   return bff;

@@ -12,8 +12,8 @@ import { backendTarget } from './proxy/target.ts';
 import { upstreamHeaders } from './proxy/upstream-headers.ts';
 import { accessExpired, refreshDue } from './refresh/due.ts';
 import { login } from './auth/login.ts';
-import { authRouteError } from './auth/routes.ts';
-import { authEndpointPath, classify, type RouteKind } from './request/classify.ts';
+import { authEndpointFor, authEndpointPath, authEndpoints } from './auth/endpoints.ts';
+import { classify, type RouteKind } from './request/classify.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
 import { clientIp } from './ratelimit/client-ip.ts';
@@ -59,15 +59,15 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Pr
   const { config } = rt;
   const { routes } = config;
   const policy = await rt.policy.current();
-  // Login is served here, so its rate limit and its refund on success see the same counters.
-  if (req.nextUrl.pathname === authEndpointPath(routes, 'login') && req.method === 'POST') {
+  // A password login is served here, so its rate limit and its refund on success see the same counters.
+  if (req.method === 'POST' && authEndpoints(config).login === 'POST' && req.nextUrl.pathname === authEndpointPath(routes, 'login')) {
     if (trace) trace.route = 'login_endpoint';
     return { kind: 'respond', response: await login(req, rt, policy), user: null };
   }
   const route = classify(req.nextUrl.pathname, routes, policy.protectedPaths);
   if (trace) trace.route = route;
-  const notAnEndpoint = route === 'auth' ? authRouteError(req, routes) : undefined;
-  if (notAnEndpoint) return respond(notAnEndpoint, null);
+  const endpoint = route === 'auth' ? authEndpointFor(req, config) : undefined;
+  if (endpoint instanceof Response) return respond(endpoint, null);
   const slashless = route === 'backend' ? undefined : withoutTrailingSlash(req.nextUrl.pathname);
   if (slashless) return respond(redirectTo(slashless + req.nextUrl.search, config.appUrl ?? req.nextUrl, 308), null);
   const strip = hasInternalHeaders(req.headers);
@@ -137,7 +137,9 @@ function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: C
     // A prefetch must not redirect (nor render a protected page): the real navigation will.
     if (isPrefetch(req.headers)) return respond(withCookies(new Response(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), writes), null);
     const next = req.nextUrl.pathname + req.nextUrl.search;
-    return respond(withCookies(redirectTo(loginLocation(rt.config.routes.loginPage, next, reason), rt.config.appUrl ?? req.nextUrl), writes), null);
+    // With an OpenID provider, straight to its sign-in (through our login endpoint, which starts the transaction).
+    const page = rt.config.auth.oidc ? authEndpointPath(rt.config.routes, 'login') : rt.config.routes.loginPage;
+    return respond(withCookies(redirectTo(loginLocation(page, next, reason), rt.config.appUrl ?? req.nextUrl), writes), null);
   }
   return { kind: 'continue', writes, strip, user: null };
 }

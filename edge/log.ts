@@ -21,7 +21,10 @@ export type LogEvent =
   | 'session_revocation_unchecked'
   | 'session_revocation_unshared'
   | 'session_too_large'
-  | 'hook_failed';
+  | 'hook_failed'
+  | 'oidc_code_exchange_refused'
+  | 'oidc_sign_in_failed'
+  | 'oidc_logout_token_refused';
 
 type Fact = string | number | boolean | undefined;
 

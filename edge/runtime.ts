@@ -14,6 +14,10 @@ import { keyringFor, type SessionKeyring } from './session/keys.ts';
 import { cachedSessionOpener, type SessionOpener } from './session/open-cache.ts';
 import { revocationList, type RevocationList } from './session/revocation.ts';
 import { upstashStore } from './store/upstash-rest.ts';
+import type { KvStore } from './store/types.ts';
+import { DEFAULTS } from './config/defaults.ts';
+import { discovery } from './oidc/discovery.ts';
+import { oidcContext, type OidcContext } from './oidc/context.ts';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
 export interface BffRuntime {
@@ -30,6 +34,10 @@ export interface BffRuntime {
   revocations: RevocationList;
   policy: PolicySource;
   loginLimiter: LoginLimiter;
+  /** Upstash, when configured: shared by refresh, rate limits, revocation and back-channel logout. */
+  store?: KvStore;
+  /** AUTH_PRESET=oidc: the provider's discovery and keys, shared by refresh and the sign-in routes. */
+  oidc?: OidcContext;
   fetch: typeof fetch;
   now: () => number;
 }
@@ -45,7 +53,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
   const config = options.config ?? loadConfig(options.env ?? process.env, { routes: options.routes });
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const now = options.now ?? Date.now;
-  const adapter = adapterFor(config.auth, options.adapter);
+  const found = config.auth.oidc
+    ? discovery(config.auth.oidc.issuer, { fetch: fetchImpl, now, ttlMs: DEFAULTS.oidcDiscoveryTtlMs, timeoutMs: config.backendTimeoutMs })
+    : undefined;
+  const adapter = adapterFor(config.auth, options.adapter, found);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
   const store = config.store && upstashStore(config.store);
@@ -62,6 +73,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     revocations: revocationList(store, now),
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig, now) : staticPolicy(config.policy),
     loginLimiter: createLoginLimiter(config, now),
+    store,
+    oidc: found && oidcContext(config.auth, found, fetchImpl),
     fetch: fetchImpl,
     now,
   };

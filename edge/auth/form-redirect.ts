@@ -15,9 +15,13 @@ export function seeOther(req: NextRequest, config: OriginConfig, path: string): 
   return res;
 }
 
-/** Sends a no-JavaScript login back to the login page with the error to show. */
-export function loginErrorLocation(loginPath: string, error: BffError, next?: string): string {
-  const params = new URLSearchParams({ error: error.code, message: error.message.slice(0, 200) });
+/**
+ * Sends a no-JavaScript login back to the login page with the error to show. `code` replaces the error's own code
+ * when another party named the failure (an OpenID provider's `access_denied`); it is kept only if it looks like one.
+ */
+export function loginErrorLocation(loginPath: string, error: BffError, next?: string, code?: string): string {
+  const shown = code && /^[a-z_]{1,40}$/.test(code) ? code : error.code;
+  const params = new URLSearchParams({ error: shown, message: error.message.slice(0, 200) });
   if (error.retryAfter !== undefined) params.set('retryAfter', String(error.retryAfter));
   if (next) params.set('next', next);
   return `${loginPath}?${params}`;

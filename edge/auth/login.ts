@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { callBackend } from '../backend/call.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
+import type { BackendAdapter } from '../backend/types.ts';
 import { userForGrant } from '../backend/user-source.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
@@ -35,6 +36,9 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
 
   const form = await readLoginForm(req, config.loginBodyLimitBytes);
   if (form instanceof BffError) return errorResponse(form);
+  const { login: loginCall, parseLogin } = rt.adapter;
+  // A custom adapter may have no password login at all.
+  if (!loginCall || !parseLogin) return errorResponse(new BffError('bad_request', 'This app has no password sign-in.'));
 
   const fail = (error: BffError) =>
     form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next)) : errorResponse(error);
@@ -43,7 +47,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const limited = await rt.loginLimiter.check(ip, form.email, policy);
   if (limited) return fail(limited);
 
-  const session = await signIn(form, rt);
+  const session = await signIn(form, rt, loginCall.bind(rt.adapter), parseLogin.bind(rt.adapter));
   if (session instanceof BffError) {
     if (REFUSED_CREDENTIALS.has(session.code)) await rt.loginLimiter.failed(ip, form.email, policy);
     return fail(session);
@@ -62,11 +66,16 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
 }
 
 /** Asks the backend for tokens and turns them into a session, or into the error to show. */
-async function signIn(form: LoginForm, rt: BffRuntime): Promise<Session | BffError> {
+async function signIn(
+  form: LoginForm,
+  rt: BffRuntime,
+  loginCall: NonNullable<BackendAdapter['login']>,
+  parseLogin: NonNullable<BackendAdapter['parseLogin']>,
+): Promise<Session | BffError> {
   const { config } = rt;
   try {
-    const reply = await callBackend(config.backendUrl, rt.adapter.login(form), config.backendTimeoutMs, rt.fetch);
-    const result = rt.adapter.parseLogin(reply);
+    const reply = await callBackend(config.backendUrl, loginCall(form), config.backendTimeoutMs, rt.fetch);
+    const result = parseLogin(reply);
     if (!result.ok) return result.error;
     const user = await userForGrant(result.grant, reply.json, { config, fetch: rt.fetch, mapUser: rt.mapUser });
     const session = sessionFromGrant({ ...result.grant, user }, config, rt.now());

@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { callBackend } from '../backend/call.ts';
 import { errorResponse } from '../http/error-response.ts';
+import { NO_STORE } from '../http/cache-control.ts';
+import { endSessionUrl } from '../oidc/end-session.ts';
 import { seeOther } from './form-redirect.ts';
 import { runHook } from '../hooks.ts';
 import { failureKind, logWarn } from '../log.ts';
@@ -10,7 +12,10 @@ import { setResponseCookies } from '../http/session-cookies.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
 import { readSession } from '../session/read.ts';
 
-/** POST /api/auth/logout: revoke upstream (best effort, bounded), then clear the session whatever happened. */
+/**
+ * POST <auth>/logout: revoke upstream (best effort, bounded), then clear the session whatever happened; with an
+ * OpenID provider, continue to its end-session endpoint (a form: 303 there; JSON: `{ ok, redirectTo }`).
+ */
 export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response> {
   const { config } = rt;
   const csrf = csrfError(req, config);
@@ -22,18 +27,22 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
     await rt.revocations.revoke(session);
     await runHook(rt.hooks, 'onLogout', { user: session.user, sessionId: session.sid, reason: 'logout' });
   }
-  const call = session && rt.adapter.logout(session);
-  if (call) {
-    try {
+  try {
+    const call = session && (await rt.adapter.logout(session));
+    if (call) {
       const reply = await callBackend(config.backendUrl, call, config.logoutTimeoutMs, rt.fetch);
       if (reply.status >= 400) logWarn('logout_revocation_refused', { status: reply.status });
-    } catch (error) {
-      logWarn('logout_revocation_failed', { reason: failureKind(error) });
     }
+  } catch (error) {
+    logWarn('logout_revocation_failed', { reason: failureKind(error) });
   }
 
+  // With an OpenID provider, the browser goes on to end its session there too (RP-Initiated Logout).
+  const provider = rt.oidc && session ? await endSessionUrl(req, rt, rt.oidc, session) : undefined;
   const isForm = (req.headers.get('content-type') ?? '').includes('form');
-  const res = isForm ? new NextResponse(null, seeOther(req, config, '/')) : NextResponse.json({ ok: true });
+  const res = isForm
+    ? new NextResponse(null, provider ? { status: 303, headers: { location: provider, 'cache-control': NO_STORE } } : seeOther(req, config, '/'))
+    : NextResponse.json(provider ? { ok: true, redirectTo: provider } : { ok: true });
   setResponseCookies(res, planSessionCookies(config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)));
   return res;
 }

@@ -1,43 +1,33 @@
 import type { NextRequest } from 'next/server';
-import type { RouteConfig } from '../config/types.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
-import type { AuthEndpoint } from '../request/classify.ts';
+import { backchannelLogout } from '../oidc/backchannel-logout.ts';
+import { finishSignIn } from '../oidc/callback.ts';
+import type { OidcContext } from '../oidc/context.ts';
+import { startSignIn } from '../oidc/sign-in.ts';
 import type { BffRuntime } from '../runtime.ts';
+import { authEndpointFor, type AuthEndpoint } from './endpoints.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { sessionInfo } from './session-info.ts';
 
 type Handler = (req: NextRequest, rt: BffRuntime) => Promise<Response>;
+type OidcHandler = (req: NextRequest, rt: BffRuntime, oidc: OidcContext) => Promise<Response>;
 
-/** Which method each endpoint answers. */
-const ENDPOINTS: Record<AuthEndpoint, { method: 'GET' | 'POST'; handler: Handler }> = {
-  login: { method: 'POST', handler: async (req, rt) => login(req, rt, await rt.policy.current()) },
-  logout: { method: 'POST', handler: logout },
-  session: { method: 'GET', handler: sessionInfo },
+const oidcOnly = (handler: OidcHandler): Handler => (req, rt) =>
+  rt.oidc ? handler(req, rt, rt.oidc) : Promise.resolve(errorResponse(new BffError('not_found', 'No such auth endpoint.')));
+
+/** Who answers each endpoint (which exist, and with which method, is auth/endpoints.ts). */
+const HANDLERS: Record<AuthEndpoint, Handler> = {
+  login: async (req, rt) => (req.method === 'GET' && rt.oidc ? startSignIn(req, rt, rt.oidc) : login(req, rt, await rt.policy.current())),
+  logout,
+  session: sessionInfo,
+  callback: oidcOnly(finishSignIn),
+  'backchannel-logout': oidcOnly(backchannelLogout),
 };
 
-function endpointFor(pathname: string, routes: RouteConfig): AuthEndpoint | undefined {
-  const prefix = `${routes.auth}/`;
-  const name = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
-  return Object.hasOwn(ENDPOINTS, name) ? (name as AuthEndpoint) : undefined;
-}
-
-/**
- * A JSON 404 or 405 for anything under `routes.auth` that is not an endpoint; undefined when it is one. The middleware
- * answers with it before Next's router, which fails with a 500 on a catch-all segment that does not percent-decode.
- */
-export function authRouteError(req: NextRequest, routes: RouteConfig): Response | undefined {
-  const endpoint = endpointFor(req.nextUrl.pathname, routes);
-  if (!endpoint) return errorResponse(new BffError('not_found', 'No such auth endpoint.'));
-  const { method } = ENDPOINTS[endpoint];
-  if (req.method !== method) return errorResponse(new BffError('method_not_allowed', `Use ${method}.`), { allow: method });
-  return undefined;
-}
-
-/** Answers `<routes.auth>/<endpoint>` from one catch-all route file (`app/api/auth/[...bff]/route.ts`). */
+/** Answers `<routes.auth>/<endpoint>` from one catch-all route file; anything else is a JSON 404 or 405. */
 export async function authRoute(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const error = authRouteError(req, rt.config.routes);
-  if (error) return error;
-  return ENDPOINTS[endpointFor(req.nextUrl.pathname, rt.config.routes) as AuthEndpoint].handler(req, rt);
+  const endpoint = authEndpointFor(req, rt.config);
+  return endpoint instanceof Response ? endpoint : HANDLERS[endpoint](req, rt);
 }

@@ -11,7 +11,7 @@ export async function callBackend(
   timeoutMs: number,
   fetchImpl: typeof fetch = fetch,
 ): Promise<BackendReply> {
-  const url = joinBackendPath(base, call.path);
+  const url = /^https?:\/\//.test(call.path) ? new URL(call.path) : joinBackendPath(base, call.path);
   let res: Response;
   try {
     res = await fetchImpl(url, {

@@ -18,16 +18,24 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
   const user = grant.user ?? previous?.user;
   if (!user) return null;
   const sid = previous?.sid ?? crypto.randomUUID();
+  // Who signed in and when stay as they were at sign-in; a newer ID token replaces the logout hint.
+  const origin = {
+    signedInAt: previous?.signedInAt ?? now,
+    idToken: grant.idToken ?? previous?.idToken,
+    provider: previous?.provider ?? grant.provider,
+  };
   const inMs = (seconds?: number) => (seconds === undefined ? undefined : now + seconds * 1000);
   const accessExpiresAt =
     grant.accessExpiresAt ?? inMs(grant.accessExpiresIn) ?? jwtExpiryMs(grant.accessToken) ?? now + lifetimes.defaultAccessTtlMs;
   // The session ends with the access token (handle.ts logs it out then); the cookie stays readable a while longer
   // so that a returning visitor is told the session ended rather than silently treated as a stranger.
-  if (!refreshToken) return { accessToken: grant.accessToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt: now + lifetimes.defaultRefreshTtlMs, user, sid };
+  if (!refreshToken) {
+    return { accessToken: grant.accessToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt: now + lifetimes.defaultRefreshTtlMs, user, sid, ...origin };
+  }
   const refreshExpiresAt =
     grant.refreshExpiresAt ??
     inMs(grant.refreshExpiresIn) ??
     (grant.refreshToken ? jwtExpiryMs(grant.refreshToken) : previous?.refreshExpiresAt) ??
     now + lifetimes.defaultRefreshTtlMs;
-  return { sid, accessToken: grant.accessToken, refreshToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt, user };
+  return { sid, accessToken: grant.accessToken, refreshToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt, user, ...origin };
 }

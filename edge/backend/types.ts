@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../config/types.ts';
 import type { BffError } from '../errors.ts';
-import type { User } from '../session/types.ts';
+import type { ProviderSession, User } from '../session/types.ts';
 
 export interface Credentials {
   email: string;
@@ -18,10 +18,14 @@ export interface TokenGrant {
   accessExpiresIn?: number;
   refreshExpiresIn?: number;
   user?: User;
+  /** OpenID providers: the ID token of this grant (kept as the logout hint), and who signed in (from a validated one). */
+  idToken?: string;
+  provider?: ProviderSession;
 }
 
 /** One HTTP call to the backend, described without doing it. */
 export interface BackendCall {
+  /** Relative to BACKEND_URL, or an absolute http(s) URL (an OpenID provider's published endpoint). */
   path: string;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
@@ -48,12 +52,14 @@ export type RefreshReply = { ok: true; grant: TokenGrant } | { ok: false; kind: 
  */
 export interface BackendAdapter {
   readonly name: string;
-  login(credentials: Credentials): BackendCall;
-  parseLogin(reply: BackendReply): LoginResult;
-  refresh(refreshToken: string): BackendCall;
+  /** The password login; absent for contracts that sign in elsewhere (an OpenID provider's own login page). */
+  login?(credentials: Credentials): BackendCall;
+  parseLogin?(reply: BackendReply): LoginResult;
+  /** May wait for something first (an OpenID provider's discovery document); a rejection counts as an outage. */
+  refresh(refreshToken: string): BackendCall | Promise<BackendCall>;
   parseRefresh(reply: BackendReply): RefreshReply;
   /** Upstream revocation on logout, when the backend has one. */
-  logout(tokens: { accessToken: string; refreshToken?: string }): BackendCall | null;
+  logout(tokens: { accessToken: string; refreshToken?: string }): BackendCall | null | Promise<BackendCall | null>;
 }
 
 /** An adapter is made from the configured paths and client settings. */

@@ -3,7 +3,7 @@ import { sessionStore } from './session-store.ts';
 import type { ClientOptions } from './use-session.ts';
 
 export interface SignOutOptions extends ClientOptions {
-  /** Where to go afterwards (default `/`); `false` stays on the page. */
+  /** Where to go afterwards (default `/`; with an OpenID provider, its end-session page first); `false` stays on the page. */
   redirectTo?: string | false;
 }
 
@@ -15,6 +15,8 @@ export async function signOut(options: SignOutOptions = {}): Promise<void> {
   const authPath = options.authPath ?? DEFAULTS.routes.auth;
   const res = await fetch(`${authPath}/logout`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`Sign-out failed (HTTP ${res.status}).`);
+  // With an OpenID provider the answer names its end-session page, which then returns to the app's root.
+  const { redirectTo: provider } = (await res.json().catch(() => ({}))) as { redirectTo?: string };
   sessionStore(authPath).signedOut();
-  if (options.redirectTo !== false) window.location.assign(options.redirectTo ?? '/');
+  if (options.redirectTo !== false) window.location.assign(provider ?? options.redirectTo ?? '/');
 }

@@ -35,6 +35,10 @@ export const DEFAULTS = {
   policyTtlSeconds: 10,
   edgeConfigTimeoutMs: 1_500,
   refreshPollMs: 50,
+  /** How long a sign-in at the OpenID provider may take before its transaction cookie expires (oidc/transaction.ts). */
+  oidcTransactionSeconds: 600,
+  /** How long discovery metadata is reused before it is read again. */
+  oidcDiscoveryTtlMs: 60 * 60 * 1000,
   /** How long an instance trusts a "not revoked" answer from the store (session/revocation.ts). */
   revocationCheckMs: 5_000,
   /** Failed logins for one identifier from anywhere may reach this many times the per-network limit (ratelimit/login-limiter.ts). */
@@ -46,6 +50,10 @@ export const PRESET_PATHS = {
   envelope: { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout', profile: undefined },
   oauth2: { login: '/oauth/token', refresh: '/oauth/token', logout: undefined, profile: undefined },
   simplejwt: { login: '/api/token/', refresh: '/api/token/refresh/', logout: '/api/token/blacklist/', profile: undefined },
+  // OpenID providers publish their endpoints (discovery); these paths are not used.
+  oidc: { login: '/', refresh: '/', logout: undefined, profile: undefined },
 } as const;
 
-export const PRESET_USERNAME_FIELD = { envelope: 'email', oauth2: 'username', simplejwt: 'username' } as const;
+export const OIDC_DEFAULT_SCOPE = 'openid profile email offline_access';
+
+export const PRESET_USERNAME_FIELD = { envelope: 'email', oauth2: 'username', simplejwt: 'username', oidc: 'username' } as const;

@@ -1,10 +1,10 @@
 import { ConfigError } from '../errors.ts';
-import { DEFAULTS, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
+import { DEFAULTS, OIDC_DEFAULT_SCOPE, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
 import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
-import type { AuthConfig, BffConfig, JwtVerificationConfig, PresetName, RouteConfig, StoreConfig } from './types.ts';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, StoreConfig } from './types.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -100,7 +100,7 @@ function readRoutes(given: Partial<RouteConfig> = {}, problems: string[]): Route
   return routes;
 }
 
-const PRESETS: readonly PresetName[] = ['envelope', 'oauth2', 'simplejwt'];
+const PRESETS: readonly PresetName[] = ['envelope', 'oauth2', 'simplejwt', 'oidc'];
 
 function readAuth(read: (name: string) => string | undefined, problems: string[]): AuthConfig {
   const raw = read('AUTH_PRESET') ?? DEFAULTS.preset;
@@ -126,8 +126,27 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     clientId: read('AUTH_CLIENT_ID'),
     clientSecret: read('AUTH_CLIENT_SECRET'),
     clientAuth: clientAuth === 'body' ? 'body' : 'basic',
-    scope: read('AUTH_SCOPE'),
+    scope: read('AUTH_SCOPE') ?? (preset === 'oidc' ? OIDC_DEFAULT_SCOPE : undefined),
     usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
+    oidc: preset === 'oidc' ? readOidc(read, problems) : undefined,
+  };
+}
+
+function readOidc(read: (name: string) => string | undefined, problems: string[]): OidcConfig | undefined {
+  if (!read('AUTH_CLIENT_ID') || !read('AUTH_CLIENT_SECRET')) {
+    problems.push('AUTH_PRESET=oidc needs AUTH_CLIENT_ID and AUTH_CLIENT_SECRET: the confidential client registered at your OpenID provider.');
+  }
+  const issuer = parseUrl(read('OIDC_ISSUER'), 'OIDC_ISSUER', problems, false, false);
+  if (!issuer) {
+    if (!read('OIDC_ISSUER')) problems.push('AUTH_PRESET=oidc needs OIDC_ISSUER, e.g. https://login.example.com/realms/main.');
+    return undefined;
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
+  if (issuer.protocol !== 'https:' && !loopback) problems.push(`OIDC_ISSUER must use https (plain http only on a loopback host): got "${issuer}".`);
+  return {
+    issuer,
+    audience: read('OIDC_AUDIENCE'),
+    userinfo: parseBool(read('OIDC_USERINFO'), 'OIDC_USERINFO', false, problems),
   };
 }
 

@@ -14,7 +14,17 @@ export interface RefreshConfig {
   timeoutMs: number;
 }
 
-export type PresetName = 'envelope' | 'oauth2' | 'simplejwt';
+export type PresetName = 'envelope' | 'oauth2' | 'simplejwt' | 'oidc';
+
+/** AUTH_PRESET=oidc: an OpenID provider, authorization code + PKCE, the BFF as its confidential client. */
+export interface OidcConfig {
+  /** Discovery reads `<issuer>/.well-known/openid-configuration`. https, except on a loopback host. */
+  issuer: URL;
+  /** Sent as `resource` (RFC 8707) and `audience` (Auth0) when the API needs tokens minted for it. */
+  audience?: string;
+  /** Read the user from the userinfo endpoint too (the ID token's claims otherwise). */
+  userinfo: boolean;
+}
 
 /** Backend endpoints, relative to BACKEND_URL; kept exactly as given (trailing slashes matter to Django). */
 export interface BackendPaths {
@@ -36,6 +46,8 @@ export interface AuthConfig {
   scope?: string;
   /** The body key the login form's "email" becomes (SimpleJWT: the user model's USERNAME_FIELD). */
   usernameField: string;
+  /** Present with AUTH_PRESET=oidc. */
+  oidc?: OidcConfig;
 }
 
 /** Optional verification of upstream access tokens before their claims are trusted. */

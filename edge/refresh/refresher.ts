@@ -59,7 +59,7 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
 
   async function redeemOnce(session: Session, refreshToken: string): Promise<RefreshOutcome> {
     try {
-      const reply = await callBackend(config.backendUrl, adapter.refresh(refreshToken), config.refresh.timeoutMs, fetchImpl);
+      const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken), config.refresh.timeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);
       if (!parsed.ok) {
         logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status });

@@ -3,13 +3,6 @@ import { percentDecoded } from '../http/percent-decode.ts';
 
 export type RouteKind = 'backend' | 'auth' | 'login' | 'protected' | 'public';
 
-/** The BFF's own endpoints under `routes.auth`. */
-export type AuthEndpoint = 'login' | 'logout' | 'session';
-
-export function authEndpointPath(routes: RouteConfig, endpoint: AuthEndpoint): string {
-  return `${routes.auth}/${endpoint}`;
-}
-
 export function under(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 }

@@ -12,6 +12,9 @@ interface SessionClaims {
   ax: number;
   rx: number;
   u: Session['user'];
+  sa?: number;
+  it?: string;
+  ps?: Session['provider'];
 }
 
 /** Encrypts a session as a compact JWE (`dir` + `A256GCM`) that expires with the refresh token. */
@@ -25,6 +28,9 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
     ax: session.accessExpiresAt,
     rx: session.refreshExpiresAt,
     u: session.user,
+    sa: session.signedInAt,
+    it: session.idToken,
+    ps: session.provider,
   };
   return new EncryptJWT({ ...claims })
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keyring.current.kid })
@@ -60,5 +66,19 @@ function toSession(c: Partial<SessionClaims>): Session | null {
   if (c.i !== undefined && typeof c.i !== 'string') return null;
   const u = c.u;
   if (!u || typeof u !== 'object' || typeof u.id !== 'string') return null;
-  return { sid: c.i, accessToken: c.at, refreshToken: c.rt, accessIssuedAt: c.ai, accessExpiresAt: c.ax, refreshExpiresAt: c.rx, user: u };
+  if ((c.sa !== undefined && typeof c.sa !== 'number') || (c.it !== undefined && typeof c.it !== 'string')) return null;
+  const p = c.ps;
+  if (p !== undefined && (!p || typeof p !== 'object' || typeof p.sub !== 'string' || (p.sid !== undefined && typeof p.sid !== 'string'))) return null;
+  return {
+    sid: c.i,
+    accessToken: c.at,
+    refreshToken: c.rt,
+    accessIssuedAt: c.ai,
+    accessExpiresAt: c.ax,
+    refreshExpiresAt: c.rx,
+    user: u,
+    signedInAt: c.sa,
+    idToken: c.it,
+    provider: p,
+  };
 }

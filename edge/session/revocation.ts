@@ -1,29 +1,56 @@
 import { DEFAULTS } from '../config/defaults.ts';
+import { digestKey } from '../crypto/digest-key.ts';
 import { logWarn } from '../log.ts';
 import type { KvStore } from '../store/types.ts';
-import type { Session } from './types.ts';
+import type { ProviderSession, Session } from './types.ts';
+
+/** An OpenID provider's back-channel logout: one provider session (`sid`), or every session of a user (`sub`). */
+export interface ProviderLogout {
+  sid?: string;
+  sub?: string;
+  /** Epoch ms: sessions signed in until then end. */
+  at: number;
+}
 
 export interface RevocationList {
   /** Ends this session on every instance (its cookie and every copy of it), until the session would have expired. */
   revoke(session: Session): Promise<void>;
+  /** Ends every session of a provider session or user signed in before `at`, on every instance, for `ttlMs`. */
+  endProviderSessions(logout: ProviderLogout, ttlMs: number): Promise<void>;
   isRevoked(session: Session): Promise<boolean>;
 }
 
 /**
  * Revoked session ids, shared by every instance through the store. Each instance remembers a "not revoked" answer
  * for `DEFAULTS.revocationCheckMs`, so a copied cookie dies everywhere within that window after logout, at the cost
- * of one store read per session per window per instance. A revocation made here applies here at once.
- * A store that cannot answer is not a reason to log everyone out: the session is treated as not revoked, with a
- * warning. Without a store there is nothing to share: logout ends the browser's cookie and revokes upstream only.
+ * of one store read per session per window per instance (three for sessions from an OpenID provider, read together).
+ * A revocation made here applies here at once. A store that cannot answer is not a reason to log everyone out: the
+ * session is treated as not revoked, with a warning. Without a store there is nothing to share: logout ends the
+ * browser's cookie and revokes upstream only, and a back-channel logout reaches the instance that received it.
+ * Provider ids are stored as digests: the store never holds who signed in.
  */
 export function revocationList(store: KvStore | undefined, now: () => number = Date.now, maxRemembered = 10_000): RevocationList {
   const revoked = new Map<string, number>(); // sid -> until
   const clearUntil = new Map<string, number>(); // sid -> "not revoked" known until
+  const providerLogouts = new Map<string, number>(); // provider key -> logout time
   const key = (sid: string) => `bff:revoked:${sid}`;
-  const remember = (map: Map<string, number>, sid: string, until: number) => {
+  const remember = (map: Map<string, number>, id: string, value: number) => {
     if (map.size >= maxRemembered) map.delete(map.keys().next().value!);
-    map.set(sid, until);
+    map.set(id, value);
   };
+
+  async function providerKeys(provider: ProviderSession | { sid?: string; sub?: string }): Promise<{ sid?: string; sub?: string }> {
+    return {
+      sid: provider.sid ? `bff:op-logout:sid:${await digestKey(provider.sid)}` : undefined,
+      sub: provider.sub ? `bff:op-logout:sub:${await digestKey(provider.sub)}` : undefined,
+    };
+  }
+
+  /** A provider logout applies to sessions of that provider session whenever they began, and to a user's begun before it. */
+  function endedBy(session: Session, kind: 'sid' | 'sub', logoutAt: number | undefined): boolean {
+    if (logoutAt === undefined) return false;
+    return kind === 'sid' || session.signedInAt === undefined || session.signedInAt <= logoutAt;
+  }
 
   return {
     async revoke(session) {
@@ -38,14 +65,29 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
         logWarn('session_revocation_unshared');
       }
     },
+    async endProviderSessions(logout, ttlMs) {
+      const keys = await providerKeys(logout);
+      for (const k of [keys.sid, keys.sub]) if (k) remember(providerLogouts, k, logout.at);
+      clearUntil.clear();
+      if (!store) return;
+      try {
+        await Promise.all([keys.sid, keys.sub].filter((k): k is string => !!k).map((k) => store.set(k, String(logout.at), ttlMs)));
+      } catch {
+        logWarn('session_revocation_unshared');
+      }
+    },
     async isRevoked(session) {
       const sid = session.sid;
-      if (!sid) return false;
       const t = now();
-      if ((revoked.get(sid) ?? 0) > t) return true;
-      if (!store || (clearUntil.get(sid) ?? 0) > t) return false;
+      if (sid && (revoked.get(sid) ?? 0) > t) return true;
+      const keys = session.provider ? await providerKeys(session.provider) : {};
+      if (endedBy(session, 'sid', keys.sid ? providerLogouts.get(keys.sid) : undefined)) return true;
+      if (endedBy(session, 'sub', keys.sub ? providerLogouts.get(keys.sub) : undefined)) return true;
+      if (!sid || !store || (clearUntil.get(sid) ?? 0) > t) return false;
       try {
-        if ((await store.get(key(sid))) !== null) {
+        const [own, bySid, bySub] = await Promise.all([key(sid), keys.sid, keys.sub].map((k) => (k ? store.get(k) : null)));
+        const at = (value: string | null) => (value === null ? undefined : Number(value));
+        if (own !== null || endedBy(session, 'sid', at(bySid)) || endedBy(session, 'sub', at(bySub))) {
           remember(revoked, sid, session.refreshExpiresAt);
           return true;
         }

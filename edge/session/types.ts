@@ -18,4 +18,15 @@ export interface Session {
   /** When the cookie expires: the refresh token's expiry (without one, the session ends with its access token). */
   refreshExpiresAt: number;
   user: User;
+  /** When the user signed in (epoch ms; absent in cookies from before 0.2): provider logouts end sessions begun before them. */
+  signedInAt?: number;
+  /** AUTH_PRESET=oidc: the provider's ID token (the hint for RP-initiated logout) and who the provider says signed in. */
+  idToken?: string;
+  provider?: ProviderSession;
+}
+
+/** The provider's side of a sign-in, for OIDC back-channel logout (by `sid`, or every session of a `sub`). */
+export interface ProviderSession {
+  sub: string;
+  sid?: string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBff } from '@/edge/bff';
 import { handle } from '@/edge/handle';
+import { authHandlers } from '@/edge/routes';
 import { request, runtime, SECRET } from '../helpers/unit';
 
 describe('the auth endpoints under one prefix', () => {
@@ -22,12 +23,12 @@ describe('the auth endpoints under one prefix', () => {
   });
 
   it('the handlers of one catch-all route file answer every endpoint', async () => {
-    const bff = createBff({ env: { BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET } });
-    const session = await bff.handlers.GET(request('/api/auth/session'));
+    const handlers = authHandlers(createBff({ env: { BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET } }));
+    const session = await handlers.GET(request('/api/auth/session'));
     expect(await session.json()).toEqual({ user: null });
-    const logout = await bff.handlers.POST(request('/api/auth/logout', { method: 'POST', headers: { origin: 'http://localhost:3000' } }));
+    const logout = await handlers.POST(request('/api/auth/logout', { method: 'POST', headers: { origin: 'http://localhost:3000' } }));
     expect(await logout.json()).toEqual({ ok: true });
-    expect((await bff.handlers.POST(request('/api/auth/session', { method: 'POST' }))).status).toBe(405);
-    expect((await bff.handlers.GET(request('/api/auth/other'))).status).toBe(404);
+    expect((await handlers.POST(request('/api/auth/session', { method: 'POST' }))).status).toBe(405);
+    expect((await handlers.GET(request('/api/auth/other'))).status).toBe(404);
   });
 });

@@ -16,13 +16,13 @@ const grant = {
 
 describe('envelope adapter', () => {
   it('describes the login call', () => {
-    const call = envelope.login({ email: 'a@b.c', password: 'pw' });
+    const call = envelope.login!({ email: 'a@b.c', password: 'pw' });
     expect(call).toMatchObject({ path: '/auth/login', method: 'POST' });
     expect(JSON.parse(call.body!)).toEqual({ email: 'a@b.c', password: 'pw' });
   });
 
   it('reads a login grant: expiries as ISO or epoch seconds, and only the user summary', () => {
-    const result = envelope.parseLogin({ status: 200, json: grant });
+    const result = envelope.parseLogin!({ status: 200, json: grant });
     expect(result).toEqual({
       ok: true,
       grant: {
@@ -44,7 +44,7 @@ describe('envelope adapter', () => {
     [200, { data: {} }, 'backend_error', undefined],
     [200, undefined, 'backend_error', undefined], // an HTML page with 200
   ])('login status %i → %s', (status, json, code, httpStatus) => {
-    const result = envelope.parseLogin({ status, json });
+    const result = envelope.parseLogin!({ status, json });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe(code);
@@ -53,7 +53,7 @@ describe('envelope adapter', () => {
   });
 
   it('keeps field errors from data', () => {
-    const result = envelope.parseLogin({ status: 422, json: { message: 'Invalid.', data: { email: ['Bad email.'], password: 'Too short.' } } });
+    const result = envelope.parseLogin!({ status: 422, json: { message: 'Invalid.', data: { email: ['Bad email.'], password: 'Too short.' } } });
     expect(!result.ok && result.error.fields).toEqual({ email: ['Bad email.'], password: ['Too short.'] });
   });
 
@@ -65,8 +65,8 @@ describe('envelope adapter', () => {
     for (const status of [401, 403]) expect(envelope.parseRefresh({ status, json: undefined })).toMatchObject({ ok: false, kind: 'transient' });
   });
 
-  it('logout sends the bearer and the refresh token for revocation', () => {
-    const call = envelope.logout({ accessToken: 'at', refreshToken: 'rt' })!;
+  it('logout sends the bearer and the refresh token for revocation', async () => {
+    const call = (await envelope.logout({ accessToken: 'at', refreshToken: 'rt' }))!;
     expect(call.headers?.authorization).toBe('Bearer at');
     expect(JSON.parse(call.body!)).toEqual({ refresh_token: 'rt' });
   });

@@ -6,37 +6,37 @@ const config = (env: Record<string, string> = {}) => testConfig({ AUTH_PRESET: '
 
 describe('oauth2 adapter (RFC 6749 token endpoint)', () => {
   it('login is a form-encoded password grant; a confidential client authenticates with HTTP Basic', () => {
-    const call = oauth2(config({ AUTH_CLIENT_ID: 'my app', AUTH_CLIENT_SECRET: 's3cr:t', AUTH_SCOPE: 'read' })).login({ email: 'a@b.c', password: 'pw' });
+    const call = oauth2(config({ AUTH_CLIENT_ID: 'my app', AUTH_CLIENT_SECRET: 's3cr:t', AUTH_SCOPE: 'read' })).login!({ email: 'a@b.c', password: 'pw' });
     expect(call.path).toBe('/oauth/token');
     expect(call.headers?.['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(call.body))).toEqual({ grant_type: 'password', username: 'a@b.c', password: 'pw', scope: 'read' });
     expect(call.headers?.authorization).toBe(`Basic ${btoa('my%20app:s3cr%3At')}`);
   });
 
-  it('client credentials go in the body when configured so, and a public client sends only client_id', () => {
-    const body = oauth2(config({ AUTH_CLIENT_ID: 'app', AUTH_CLIENT_SECRET: 's', AUTH_CLIENT_AUTH: 'body' })).refresh('rt');
+  it('client credentials go in the body when configured so, and a public client sends only client_id', async () => {
+    const body = await oauth2(config({ AUTH_CLIENT_ID: 'app', AUTH_CLIENT_SECRET: 's', AUTH_CLIENT_AUTH: 'body' })).refresh('rt');
     expect(Object.fromEntries(new URLSearchParams(body.body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt', client_id: 'app', client_secret: 's' });
     expect(body.headers?.authorization).toBeUndefined();
-    const pub = oauth2(config({ AUTH_CLIENT_ID: 'spa' })).refresh('rt');
+    const pub = await oauth2(config({ AUTH_CLIENT_ID: 'spa' })).refresh('rt');
     expect(new URLSearchParams(pub.body).get('client_id')).toBe('spa');
     expect(new URLSearchParams(pub.body).get('client_secret')).toBeNull();
   });
 
   it('reads access_token, refresh_token and expires_in', () => {
-    const result = oauth2(config()).parseLogin({ status: 200, json: { access_token: 'at', refresh_token: 'rt', expires_in: 300, token_type: 'Bearer' } });
+    const result = oauth2(config()).parseLogin!({ status: 200, json: { access_token: 'at', refresh_token: 'rt', expires_in: 300, token_type: 'Bearer' } });
     expect(result).toEqual({ ok: true, grant: { accessToken: 'at', refreshToken: 'rt', accessExpiresIn: 300, refreshExpiresIn: undefined, user: undefined } });
   });
 
   it('maps login errors: invalid_grant → invalid credentials, invalid_client → a configuration error, HTML → clear error', () => {
     const a = oauth2(config());
-    expect(a.parseLogin({ status: 400, json: { error: 'invalid_grant', error_description: 'Bad credentials' } })).toMatchObject({
+    expect(a.parseLogin!({ status: 400, json: { error: 'invalid_grant', error_description: 'Bad credentials' } })).toMatchObject({
       ok: false,
       error: { code: 'invalid_credentials', message: 'Bad credentials', status: 401 },
     });
-    expect(a.parseLogin({ status: 401, json: { error: 'invalid_client' } })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
-    expect(a.parseLogin({ status: 400, json: { error: 'invalid_request' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(a.parseLogin({ status: 502, json: undefined })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
-    expect(a.parseLogin({ status: 200, json: { token_type: 'Bearer' } })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
+    expect(a.parseLogin!({ status: 401, json: { error: 'invalid_client' } })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
+    expect(a.parseLogin!({ status: 400, json: { error: 'invalid_request' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(a.parseLogin!({ status: 502, json: undefined })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
+    expect(a.parseLogin!({ status: 200, json: { token_type: 'Bearer' } })).toMatchObject({ ok: false, error: { code: 'backend_error' } });
   });
 
   it('refresh: only invalid_grant logs out; invalid_client, 5xx and HTML pages are transient', () => {
@@ -48,9 +48,9 @@ describe('oauth2 adapter (RFC 6749 token endpoint)', () => {
     expect(a.parseRefresh({ status: 200, json: { access_token: 'new' } })).toMatchObject({ ok: true, grant: { accessToken: 'new' } });
   });
 
-  it('logout revokes the refresh token per RFC 7009 only when a revocation path is set', () => {
+  it('logout revokes the refresh token per RFC 7009 only when a revocation path is set', async () => {
     expect(oauth2(config()).logout({ accessToken: 'at', refreshToken: 'rt' })).toBeNull();
-    const call = oauth2(config({ AUTH_LOGOUT_PATH: '/oauth/revoke' })).logout({ accessToken: 'at', refreshToken: 'rt' })!;
+    const call = (await oauth2(config({ AUTH_LOGOUT_PATH: '/oauth/revoke' })).logout({ accessToken: 'at', refreshToken: 'rt' }))!;
     expect(call.path).toBe('/oauth/revoke');
     expect(Object.fromEntries(new URLSearchParams(call.body))).toEqual({ token: 'rt', token_type_hint: 'refresh_token' });
   });

@@ -54,7 +54,7 @@ export const oauth2: AdapterFactory = (auth) => ({
 });
 
 /** A form-encoded POST with client authentication as RFC 6749 §2.3.1 allows. */
-function tokenCall(auth: AuthConfig, path: string, params: Record<string, string>): BackendCall {
+export function tokenCall(auth: AuthConfig, path: string, params: Record<string, string>): BackendCall {
   const body = new URLSearchParams(params);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (auth.clientId && auth.clientSecret && auth.clientAuth === 'basic') {
@@ -80,6 +80,7 @@ function grantFrom(json: unknown): TokenGrant | undefined {
     accessExpiresIn: seconds(json.expires_in),
     refreshExpiresIn: seconds(json.refresh_expires_in),
     user: userFrom(json.user),
+    idToken: stringField(json.id_token),
   };
 }
 

@@ -1,4 +1,5 @@
+import { authHandlers } from 'next-edge-bff/routes';
 import { bff } from '@/app/lib/bff';
 
-/** `/api/auth/login`, `/logout` and `/session` (the middleware answers login itself; this serves the rest). */
-export const { GET, POST } = bff.handlers;
+/** `/api/auth/logout`, `/session` (and the OpenID sign-in routes); the middleware answers a password login itself. */
+export const { GET, POST } = authHandlers(bff);

@@ -1,0 +1,34 @@
+import type { BffConfig, RouteConfig } from '../config/types.ts';
+import { BffError } from '../errors.ts';
+import { errorResponse } from '../http/error-response.ts';
+
+/** The BFF's own endpoints under `routes.auth`. */
+export type AuthEndpoint = 'login' | 'logout' | 'session' | 'callback' | 'backchannel-logout';
+
+type Method = 'GET' | 'POST';
+
+/**
+ * Which endpoints exist, and with which method: with an OpenID provider, login is a GET that goes there, and the
+ * provider calls back (`callback`) and signs users out from its side (`backchannel-logout`).
+ */
+export function authEndpoints(config: Pick<BffConfig, 'auth'>): Partial<Record<AuthEndpoint, Method>> {
+  return config.auth.preset === 'oidc'
+    ? { login: 'GET', callback: 'GET', logout: 'POST', session: 'GET', 'backchannel-logout': 'POST' }
+    : { login: 'POST', logout: 'POST', session: 'GET' };
+}
+
+export function authEndpointPath(routes: RouteConfig, endpoint: AuthEndpoint): string {
+  return `${routes.auth}/${endpoint}`;
+}
+
+/** The endpoint a request addresses, or the JSON 404/405 to answer instead. */
+export function authEndpointFor(req: { method: string; nextUrl: URL }, config: Pick<BffConfig, 'auth' | 'routes'>): AuthEndpoint | Response {
+  const prefix = `${config.routes.auth}/`;
+  const { pathname } = req.nextUrl;
+  const name = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
+  const table = authEndpoints(config);
+  const method = Object.hasOwn(table, name) ? table[name as AuthEndpoint] : undefined;
+  if (!method) return errorResponse(new BffError('not_found', 'No such auth endpoint.'));
+  if (req.method !== method) return errorResponse(new BffError('method_not_allowed', `Use ${method}.`), { allow: method });
+  return name as AuthEndpoint;
+}

@@ -1,0 +1,107 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
+import { sessionFromGrant } from '../backend/grant-to-session.ts';
+import { isObject, userFrom } from '../backend/presets/read-json.ts';
+import { BffError } from '../errors.ts';
+import { runHook } from '../hooks.ts';
+import { setResponseCookies } from '../http/session-cookies.ts';
+import { failureKind, logWarn } from '../log.ts';
+import type { BffRuntime } from '../runtime.ts';
+import { fitsInCookies } from '../session/chunks.ts';
+import { sealSession } from '../session/codec.ts';
+import { planSessionCookies } from '../session/cookie-writes.ts';
+import type { Session, User } from '../session/types.ts';
+import { oauth, oauthClient } from './client.ts';
+import type { OidcContext } from './context.ts';
+import { verifyIdToken } from './id-token.ts';
+import { callbackUri } from './redirect-uris.ts';
+import { openTransaction, transactionCookie } from './transaction.ts';
+
+/**
+ * GET <auth>/callback: the provider's answer. The transaction cookie must be there and match `state` (it is then
+ * spent, whatever happens); the code is exchanged with PKCE; the ID token is checked (issuer, audience, nonce,
+ * signature, at_hash); the session is the same encrypted cookie as every preset's. Every failure, the provider's own
+ * (`access_denied`, `login_required`) included, lands on the login page with a message, never a 500.
+ */
+export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
+  const { config } = rt;
+  const cookie = transactionCookie(config.cookie);
+  const tx = await openTransaction(req.cookies.get(cookie.name)?.value, rt.keyring, rt.now());
+  const done = (res: Response) => {
+    const out = res instanceof NextResponse ? res : new NextResponse(res.body, res);
+    out.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
+    return out;
+  };
+  const fail = (code: string, message: string) =>
+    done(seeOther(req, config, loginErrorLocation(config.routes.loginPage, new BffError('backend_rejected', message.slice(0, 200)), tx?.next, code)));
+  if (!tx) return fail('state_mismatch', 'This sign-in expired or was started in another browser. Please sign in again.');
+
+  let session: Session;
+  try {
+    const { as, client, clientAuth, http } = await oauthClient(oidc, config.backendTimeoutMs);
+    let params: URLSearchParams;
+    try {
+      params = oauth.validateAuthResponse(as, client, req.nextUrl, tx.state);
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) return fail(error.error, providerMessage(error.error, error.error_description));
+      return fail('state_mismatch', 'This sign-in answer does not belong to the sign-in this browser started. Please sign in again.');
+    }
+    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, callbackUri(req, config), tx.verifier, http());
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, requireIdToken: true });
+    const claims = await verifyIdToken(tokens.id_token!, tokens.access_token, oidc, as.issuer);
+    const sub = String(claims.sub);
+    const profile = oidc.auth.oidc.userinfo && as.userinfo_endpoint
+      ? await oauth.processUserInfoResponse(as, client, sub, await oauth.userInfoRequest(as, client, tokens.access_token, http()))
+      : undefined;
+    const user = await userOf(claims, profile, rt);
+    if (!user) return fail('backend_error', 'The identity provider did not say who signed in.');
+    const grant = {
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      accessExpiresIn: tokens.expires_in,
+      idToken: tokens.id_token,
+      provider: { sub, sid: typeof claims.sid === 'string' ? claims.sid : undefined },
+      user,
+    };
+    session = sessionFromGrant(grant, config, rt.now())!;
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError) {
+      // invalid_grant here is a spent or foreign code (a replayed callback): the provider's answer, not an outage.
+      logWarn('oidc_code_exchange_refused', { error: error.error, status: error.status });
+      return fail(error.error, 'The identity provider refused this sign-in. Please sign in again.');
+    }
+    logWarn('oidc_sign_in_failed', { reason: failureKind(error) });
+    return fail('backend_unavailable', 'Signing in through the identity provider failed. Please try again shortly.');
+  }
+
+  const sealed = await sealSession(session, rt.keyring);
+  if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
+    logWarn('session_too_large', { bytes: sealed.length });
+    return fail('session_too_large', 'The sign-in answer is too large to keep in a session cookie.');
+  }
+  await runHook(rt.hooks, 'onLogin', { user: session.user, sessionId: session.sid });
+  const res = done(seeOther(req, config, tx.next));
+  setResponseCookies(res as NextResponse, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
+  return res;
+}
+
+/** The user from the ID token's claims and userinfo, through the app's mapper when it has one. */
+async function userOf(claims: Record<string, unknown>, profile: unknown, rt: BffRuntime): Promise<User | undefined> {
+  const merged = { ...claims, ...(isObject(profile) ? profile : {}) };
+  const user = userFrom(merged);
+  if (!rt.mapUser) return user;
+  const mapped = await rt.mapUser({ login: claims, user, profile, claims });
+  return isObject(mapped) && typeof mapped.id === 'string' && mapped.id ? mapped : undefined;
+}
+
+const PROVIDER_ERRORS: Record<string, string> = {
+  access_denied: 'The sign-in was cancelled or refused at the identity provider.',
+  login_required: 'The identity provider needs you to sign in again.',
+  consent_required: 'The identity provider needs your consent to continue.',
+  interaction_required: 'The identity provider needs you to continue there.',
+};
+
+/** Our own words for the common cases; the provider's description otherwise (only reached once `state` matched). */
+function providerMessage(code: string, description?: string): string {
+  return PROVIDER_ERRORS[code] ?? description ?? 'The identity provider could not complete the sign-in.';
+}

@@ -1,0 +1,27 @@
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig, OidcConfig } from '../config/types.ts';
+import type { Discovery } from './discovery.ts';
+
+/** What the OpenID routes share for the life of the process: the client's settings, discovery, the provider's keys. */
+export interface OidcContext {
+  auth: AuthConfig & { oidc: OidcConfig; clientId: string; clientSecret: string };
+  discovery: Discovery;
+  /** The provider's JSON Web Key Set (jose caches it and refetches on an unknown `kid`). */
+  keys(): Promise<JWTVerifyGetKey>;
+  fetch: typeof fetch;
+}
+
+export function oidcContext(auth: AuthConfig, discovery: Discovery, fetchImpl: typeof fetch): OidcContext | undefined {
+  if (!auth.oidc || !auth.clientId || !auth.clientSecret) return undefined;
+  let keys: { uri: string; set: JWTVerifyGetKey } | undefined;
+  return {
+    auth: auth as OidcContext['auth'],
+    discovery,
+    fetch: fetchImpl,
+    async keys() {
+      const { jwks_uri } = await discovery.metadata();
+      if (keys?.uri !== jwks_uri) keys = { uri: jwks_uri, set: createRemoteJWKSet(new URL(jwks_uri), { [customFetch]: fetchImpl }) };
+      return keys.set;
+    },
+  };
+}

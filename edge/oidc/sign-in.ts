@@ -1,0 +1,45 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
+import { BffError } from '../errors.ts';
+import { safeNextPath } from '../guard/safe-next.ts';
+import { NO_STORE } from '../http/cache-control.ts';
+import type { BffRuntime } from '../runtime.ts';
+import { oauth, oauthClient } from './client.ts';
+import type { OidcContext } from './context.ts';
+import { callbackUri } from './redirect-uris.ts';
+import { sealTransaction, transactionCookie } from './transaction.ts';
+
+/**
+ * GET <auth>/login: sends the browser to the provider's authorization endpoint (code flow, PKCE S256, `state` and
+ * `nonce`), with the transaction sealed in a short-lived cookie that only this browser holds.
+ */
+export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
+  const { config } = rt;
+  const next = safeNextPath(req.nextUrl.searchParams.get('next'));
+  let as: oauth.AuthorizationServer;
+  try {
+    ({ as } = await oauthClient(oidc, config.backendTimeoutMs));
+  } catch {
+    const error = new BffError('backend_unavailable', 'The identity provider cannot be reached right now. Please try again shortly.', { retryAfter: 5 });
+    return seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, next));
+  }
+  const tx = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier: oauth.generateRandomCodeVerifier(), next };
+  const url = new URL(as.authorization_endpoint!);
+  const params = {
+    client_id: oidc.auth.clientId,
+    redirect_uri: callbackUri(req, config),
+    response_type: 'code',
+    scope: oidc.auth.scope ?? 'openid',
+    state: tx.state,
+    nonce: tx.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(tx.verifier),
+    code_challenge_method: 'S256',
+    ...(oidc.auth.oidc.audience ? { resource: oidc.auth.oidc.audience, audience: oidc.auth.oidc.audience } : {}),
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  const res = NextResponse.redirect(url, 303);
+  const cookie = transactionCookie(config.cookie);
+  res.cookies.set(cookie.name, await sealTransaction(tx, rt.keyring, rt.now()), cookie.options);
+  res.headers.set('cache-control', NO_STORE);
+  return res;
+}
