@@ -146,7 +146,7 @@ function readOidc(read: (name: string) => string | undefined, problems: string[]
   return {
     issuer,
     audience: read('OIDC_AUDIENCE'),
-    userinfo: parseBool(read('OIDC_USERINFO'), 'OIDC_USERINFO', false, problems),
+    userinfo: parseBool(read('OIDC_USERINFO'), 'OIDC_USERINFO', true, problems),
   };
 }
 

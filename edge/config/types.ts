@@ -22,7 +22,7 @@ export interface OidcConfig {
   issuer: URL;
   /** Sent as `resource` (RFC 8707) and `audience` (Auth0) when the API needs tokens minted for it. */
   audience?: string;
-  /** Read the user from the userinfo endpoint too (the ID token's claims otherwise). */
+  /** Read the user from the userinfo endpoint too, when the provider has one (default); the ID token's claims otherwise. */
   userinfo: boolean;
 }
 

@@ -41,7 +41,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     const { as, client, clientAuth, http } = await oauthClient(oidc, config.backendTimeoutMs);
     let params: URLSearchParams;
     try {
-      params = oauth.validateAuthResponse(as, client, req.nextUrl, tx.state);
+      params = oauth.validateAuthResponse(as, client, new URLSearchParams(req.nextUrl.search), tx.state);
     } catch (error) {
       if (error instanceof oauth.AuthorizationResponseError) return fail(error.error, providerMessage(error.error, error.error_description));
       return fail('state_mismatch', 'This sign-in answer does not belong to the sign-in this browser started. Please sign in again.');

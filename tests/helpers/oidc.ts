@@ -1,0 +1,37 @@
+import { freePort, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+
+export interface OidcProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  proc: Proc;
+  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number }>;
+}
+
+/**
+ * Starts tests/fixtures/oidc-provider.mjs (oidc-provider from npm) with one confidential client registered for these
+ * app origins: their callbacks and roots, and the first one's back-channel logout endpoint.
+ */
+export async function startOidcProvider(appUrls: string[], accessTokenTtl: number): Promise<OidcProvider> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const clientId = 'bff-demo';
+  const clientSecret = 'oidc-client-secret-0123456789';
+  const settings = {
+    port,
+    clientId,
+    clientSecret,
+    redirectUris: appUrls.map((u) => `${u}/api/auth/callback`),
+    postLogoutRedirectUris: appUrls.map((u) => `${u}/`),
+    backchannelLogoutUri: `${appUrls[0]}/api/auth/backchannel-logout`,
+    accessTokenTtl,
+  };
+  const proc = startProcess('oidc-provider', process.execPath, ['tests/fixtures/oidc-provider.mjs'], { env: { OIDC_FIXTURE: JSON.stringify(settings) } });
+  await waitForHttp(`${issuer}/.well-known/openid-configuration`, 15_000, proc);
+  return { issuer, clientId, clientSecret, proc, stats: async () => (await fetch(`${issuer}/__stats`)).json() };
+}
+
+/** The environment that points an app instance at the provider. */
+export function oidcEnv(op: OidcProvider): Record<string, string> {
+  return { AUTH_PRESET: 'oidc', OIDC_ISSUER: op.issuer, AUTH_CLIENT_ID: op.clientId, AUTH_CLIENT_SECRET: op.clientSecret, BACKEND_URL: op.issuer };
+}
