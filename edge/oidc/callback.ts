@@ -1,3 +1,4 @@
+import { errors as joseErrors } from 'jose';
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
@@ -69,6 +70,11 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
       // invalid_grant here is a spent or foreign code (a replayed callback): the provider's answer, not an outage.
       logWarn('oidc_code_exchange_refused', { error: error.error, status: error.status });
       return fail(error.error, 'The identity provider refused this sign-in. Please sign in again.');
+    }
+    if (error instanceof oauth.OperationProcessingError || error instanceof joseErrors.JOSEError) {
+      // A nonce, issuer, audience, signature or at_hash that does not check out: never a session, whatever else held.
+      logWarn('oidc_sign_in_failed', { reason: 'id_token_invalid', check: (error as { code?: string }).code });
+      return fail('invalid_id_token', 'The identity provider’s answer did not pass validation. Please sign in again.');
     }
     logWarn('oidc_sign_in_failed', { reason: failureKind(error) });
     return fail('backend_unavailable', 'Signing in through the identity provider failed. Please try again shortly.');

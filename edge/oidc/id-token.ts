@@ -1,4 +1,4 @@
-import { base64url, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { base64url, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OidcContext } from './context.ts';
 
 /** The hash behind `at_hash` for each signing algorithm family (OpenID Connect Core §3.1.3.6). */
@@ -14,9 +14,11 @@ export async function verifyIdToken(idToken: string, accessToken: string, oidc: 
   if (payload.at_hash !== undefined) {
     const { alg = '' } = decodeProtectedHeader(idToken);
     const hash = HASH[alg] ?? HASH[alg.slice(-3)];
-    if (!hash) throw new Error('unsupported ID token algorithm for at_hash');
+    if (!hash) throw new errors.JOSEAlgNotAllowed(`no at_hash digest for ${alg}`);
     const digest = new Uint8Array(await crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)));
-    if (payload.at_hash !== base64url.encode(digest.slice(0, digest.length / 2))) throw new Error('at_hash mismatch');
+    if (payload.at_hash !== base64url.encode(digest.slice(0, digest.length / 2))) {
+      throw new errors.JWTClaimValidationFailed('at_hash does not match the access token', payload, 'at_hash', 'check_failed');
+    }
   }
   return payload;
 }

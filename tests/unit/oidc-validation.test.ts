@@ -1,0 +1,141 @@
+import { base64url, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authRoute } from '@/edge/auth/routes';
+import { openSession } from '@/edge/session/codec';
+import { sealTransaction } from '@/edge/oidc/transaction';
+import type { BffRuntime } from '@/edge/runtime';
+import type { Session } from '@/edge/session/types';
+import { fakeFetch, request, runtime, session } from '../helpers/unit';
+
+const ISSUER = 'https://op.test';
+const CLIENT = 'bff-app';
+const env = { AUTH_PRESET: 'oidc', OIDC_ISSUER: ISSUER, AUTH_CLIENT_ID: CLIENT, AUTH_CLIENT_SECRET: 'client-secret', OIDC_USERINFO: '0' };
+
+let keys: { privateKey: CryptoKey; jwk: Record<string, unknown> };
+let otherKey: CryptoKey;
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  keys = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' } };
+  otherKey = (await generateKeyPair('RS256')).privateKey;
+});
+
+const sign = (claims: JWTPayload, options: { key?: CryptoKey; typ?: string } = {}) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1', ...(options.typ ? { typ: options.typ } : {}) })
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(options.key ?? keys.privateKey);
+
+async function atHash(token: string) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  return base64url.encode(digest.slice(0, 16));
+}
+
+/** A fake provider: discovery, keys, and a token endpoint answering with `idToken`. */
+function provider(idToken: () => Promise<string>) {
+  return fakeFetch(async (url) => {
+    if (url.pathname === '/.well-known/openid-configuration') {
+      return Response.json({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` });
+    }
+    if (url.pathname === '/jwks') return Response.json({ keys: [keys.jwk] });
+    if (url.pathname === '/token') {
+      return Response.json({ access_token: 'access-1', token_type: 'Bearer', expires_in: 300, refresh_token: 'refresh-1', id_token: await idToken() });
+    }
+    return new Response(null, { status: 404 });
+  });
+}
+
+async function callback(rt: BffRuntime, nonce = 'nonce-1') {
+  const tx = await sealTransaction({ state: 'state-1', nonce, verifier: 'v'.repeat(43), next: '/dashboard' }, rt.keyring, rt.now());
+  const res = await authRoute(request(`/api/auth/callback?code=code-1&state=state-1&iss=${encodeURIComponent(ISSUER)}`, { headers: { cookie: `__Host-bff_oidc=${tx}` } }), rt);
+  const location = new URL(res.headers.get('location')!);
+  const sealed = res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_session='))?.split(';')[0].split('=')[1];
+  return { res, location, session: sealed ? await openSession(sealed, rt.keyring) : null };
+}
+
+const claims = async (overrides: JWTPayload = {}) => ({
+  iss: ISSUER,
+  aud: CLIENT,
+  sub: 'user-7',
+  sid: 'op-session-1',
+  nonce: 'nonce-1',
+  email: 'u7@example.com',
+  at_hash: await atHash('access-1'),
+  ...overrides,
+});
+
+describe('the OpenID callback accepts only an ID token that checks out', () => {
+  it('a valid answer makes a session: user from the claims, the provider session kept for back-channel logout', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => sign(await claims())).fetch });
+    const { res, location, session } = await callback(rt);
+    expect(res.status).toBe(303);
+    expect(location.pathname).toBe('/dashboard');
+    expect(session).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', user: { id: 'user-7', email: 'u7@example.com' }, provider: { sub: 'user-7', sid: 'op-session-1' } });
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc='))).toMatch(/Max-Age=0/i);
+  });
+
+  it.each([
+    ['a nonce from another sign-in', async () => sign(await claims({ nonce: 'someone-elses' }))],
+    ['another issuer', async () => sign(await claims({ iss: 'https://evil.test' }))],
+    ['another audience', async () => sign(await claims({ aud: 'other-client' }))],
+    ['a signature by another key', async () => sign(await claims(), { key: otherKey })],
+    ['an at_hash of another access token', async () => sign(await claims({ at_hash: await atHash('access-2') }))],
+    ['an expired token', async () => new SignJWT(await claims()).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt(1_600_000_000).setExpirationTime(1_600_000_300).sign(keys.privateKey)],
+  ])('%s: back to the login page, no session', async (_, idToken) => {
+    const rt = await runtime({ env, fetch: provider(idToken).fetch });
+    const { res, location, session } = await callback(rt);
+    expect(res.status).toBe(303);
+    expect(location.pathname).toBe('/login');
+    expect(location.searchParams.get('error')).toBe('invalid_id_token');
+    expect(session).toBeNull();
+  });
+});
+
+describe('back-channel logout tokens', () => {
+  const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
+  const logoutToken = (overrides: JWTPayload = {}, options = {}) =>
+    sign({ iss: ISSUER, aud: CLIENT, sub: 'user-7', sid: 'op-session-1', jti: crypto.randomUUID(), events: EVENT, ...overrides }, { typ: 'logout+jwt', ...options });
+  const post = (rt: BffRuntime, token: string) =>
+    authRoute(request('/api/auth/backchannel-logout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }).toString() }), rt);
+  const opSession = (overrides: Partial<Session> = {}) => session({ sid: crypto.randomUUID(), provider: { sub: 'user-7', sid: 'op-session-1' }, signedInAt: Date.now() - 60_000, ...overrides });
+
+  it('a valid token ends every session of that provider session; others live on', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    const mine = opSession();
+    const other = opSession({ provider: { sub: 'user-7', sid: 'op-session-2' } });
+    expect((await post(rt, await logoutToken())).status).toBe(200);
+    expect(await rt.revocations.isRevoked(mine)).toBe(true);
+    expect(await rt.revocations.isRevoked(other)).toBe(false);
+  });
+
+  it('with only a sub, every session of that user signed in before it ends; a later sign-in lives', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    expect((await post(rt, await logoutToken({ sid: undefined }))).status).toBe(200);
+    expect(await rt.revocations.isRevoked(opSession({ provider: { sub: 'user-7', sid: 'any' } }))).toBe(true);
+    expect(await rt.revocations.isRevoked(opSession({ signedInAt: Date.now() + 1_000 }))).toBe(false);
+    expect(await rt.revocations.isRevoked(opSession({ provider: { sub: 'user-8' } }))).toBe(false);
+  });
+
+  it.each([
+    ['no back-channel event (an ID token, say)', () => logoutToken({ events: undefined })],
+    ['a nonce', () => logoutToken({ nonce: 'n' })],
+    ['neither sid nor sub', () => logoutToken({ sid: undefined, sub: undefined })],
+    ['another audience', () => logoutToken({ aud: 'other-client' })],
+    ['another issuer', () => logoutToken({ iss: 'https://evil.test' })],
+    ['a signature by another key', () => logoutToken({}, { key: otherKey })],
+    ['no jti', () => logoutToken({ jti: undefined })],
+  ])('refused with 400: %s', async (_, token) => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    const res = await post(rt, await token());
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+    expect(await rt.revocations.isRevoked(opSession())).toBe(false);
+  });
+
+  it('a replayed token is refused the second time', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    const token = await logoutToken();
+    expect((await post(rt, token)).status).toBe(200);
+    expect((await post(rt, token)).status).toBe(400);
+  });
+});
