@@ -5,7 +5,7 @@ export interface OidcProvider {
   clientId: string;
   clientSecret: string;
   proc: Proc;
-  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number }>;
+  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number; revocations: number }>;
 }
 
 /**

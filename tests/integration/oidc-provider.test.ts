@@ -83,8 +83,11 @@ describe('sign-in through an OpenID provider', () => {
     const page = await context.newPage();
     await signIn(page, `${a}/dashboard`, 'carol');
     const copy = await cookieHeader(context);
+    const revoked = (await op.stats()).revocations;
     await page.click('[data-testid="logout"]');
     await page.waitForURL(`${op.issuer}/session/end**`);
+    // Before the provider's own logout: the BFF has revoked the grant at the revocation endpoint (RFC 7009).
+    expect((await op.stats()).revocations).toBe(revoked + 1);
     await page.click('button[name=logout]');
     await page.waitForURL(`${a}/`);
     await expect.poll(() => page.textContent('[data-testid="home-user"]')).toContain('not signed in');
