@@ -1,6 +1,6 @@
-import { EncryptJWT, jwtDecrypt } from 'jose';
 import type { CookieConfig } from '../config/types.ts';
 import { DEFAULTS } from '../config/defaults.ts';
+import { decryptClaims, encryptClaims } from '../session/jwe.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 
 /** One sign-in at the provider in flight: what the callback must see again, bound to this browser. */
@@ -24,26 +24,14 @@ export function transactionCookie(cookie: CookieConfig) {
 
 /** Encrypted with the session keys (a different purpose, so neither cookie can stand in for the other), short-lived. */
 export async function sealTransaction(tx: OidcTransaction, keyring: SessionKeyring, now: number): Promise<string> {
-  return new EncryptJWT({ p: PURPOSE, s: tx.state, n: tx.nonce, v: tx.verifier, x: tx.next })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keyring.current.kid })
-    .setIssuedAt(Math.floor(now / 1000))
-    .setExpirationTime(Math.floor(now / 1000) + DEFAULTS.oidcTransactionSeconds)
-    .encrypt(keyring.current.key);
+  return encryptClaims({ p: PURPOSE, s: tx.state, n: tx.nonce, v: tx.verifier, x: tx.next }, keyring, now + DEFAULTS.oidcTransactionSeconds * 1000, now);
 }
 
 /** The transaction, or null for anything missing, tampered, expired or of another purpose. */
 export async function openTransaction(value: string | undefined, keyring: SessionKeyring, now: number): Promise<OidcTransaction | null> {
   if (!value) return null;
   try {
-    const { payload } = await jwtDecrypt(
-      value,
-      (header) => {
-        const key = header.kid ? keyring.byKid.get(header.kid) : undefined;
-        if (!key) throw new Error('unknown key');
-        return key;
-      },
-      { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'], currentDate: new Date(now) },
-    );
+    const payload = await decryptClaims(value, keyring, now);
     const { p, s, n, v, x } = payload;
     if (p !== PURPOSE || typeof s !== 'string' || typeof n !== 'string' || typeof v !== 'string' || typeof x !== 'string') return null;
     return { state: s, nonce: n, verifier: v, next: x };

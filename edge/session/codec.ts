@@ -1,4 +1,4 @@
-import { EncryptJWT, jwtDecrypt } from 'jose';
+import { decryptClaims, encryptClaims } from './jwe.ts';
 import type { SessionKeyring } from './keys.ts';
 import type { Session } from './types.ts';
 
@@ -32,11 +32,7 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
     it: session.idToken,
     ps: session.provider,
   };
-  return new EncryptJWT({ ...claims })
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: keyring.current.kid })
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(session.refreshExpiresAt / 1000))
-    .encrypt(keyring.current.key);
+  return encryptClaims({ ...claims }, keyring, session.refreshExpiresAt);
 }
 
 /**
@@ -45,15 +41,7 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
  */
 export async function openSession(value: string, keyring: SessionKeyring): Promise<Session | null> {
   try {
-    const { payload } = await jwtDecrypt(
-      value,
-      (header) => {
-        const key = header.kid ? keyring.byKid.get(header.kid) : undefined;
-        if (!key) throw new Error('unknown session key');
-        return key;
-      },
-      { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] },
-    );
+    const payload = await decryptClaims(value, keyring);
     return toSession(payload as Partial<SessionClaims>);
   } catch {
     return null;
