@@ -87,7 +87,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
   }
   await runHook(rt.hooks, 'onLogin', { user: session.user, sessionId: session.sid });
   const res = done(seeOther(req, config, tx.next));
-  setResponseCookies(res as NextResponse, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
+  setResponseCookies(res, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
   return res;
 }
 
