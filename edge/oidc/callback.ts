@@ -19,14 +19,14 @@ import { callbackUri } from './redirect-uris.ts';
 import { openTransaction, transactionCookie } from './transaction.ts';
 
 /**
- * GET <auth>/callback: the provider's answer. The transaction cookie must be there and match `state` (it is then
- * spent, whatever happens); the code is exchanged with PKCE; the ID token is checked (issuer, audience, nonce,
+ * GET <auth>/callback: the provider's answer. The transaction cookie named after its `state` must be there and hold
+ * that `state` (it is then spent, whatever happens); the code is exchanged with PKCE; the ID token is checked (issuer, audience, nonce,
  * signature, at_hash); the session is the same encrypted cookie as every preset's. Every failure, the provider's own
  * (`access_denied`, `login_required`) included, lands on the login page with a message, never a 500.
  */
 export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
   const { config } = rt;
-  const cookie = transactionCookie(config.cookie);
+  const cookie = transactionCookie(config.cookie, req.nextUrl.searchParams.get('state') ?? '');
   const tx = await openTransaction(req.cookies.get(cookie.name)?.value, rt.keyring, rt.now());
   const done = (res: Response) => {
     const out = res instanceof NextResponse ? res : new NextResponse(res.body, res);

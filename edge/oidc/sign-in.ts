@@ -7,11 +7,11 @@ import type { BffRuntime } from '../runtime.ts';
 import { oauth, oauthClient } from './client.ts';
 import type { OidcContext } from './context.ts';
 import { callbackUri } from './redirect-uris.ts';
-import { sealTransaction, transactionCookie } from './transaction.ts';
+import { sealTransaction, surplusTransactionCookies, transactionCookie } from './transaction.ts';
 
 /**
  * GET <auth>/login: sends the browser to the provider's authorization endpoint (code flow, PKCE S256, `state` and
- * `nonce`), with the transaction sealed in a short-lived cookie that only this browser holds.
+ * `nonce`), with the transaction sealed in a short-lived cookie of its own that only this browser holds.
  */
 export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
   const { config } = rt;
@@ -38,7 +38,10 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
   };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   const res = NextResponse.redirect(url, 303);
-  const cookie = transactionCookie(config.cookie);
+  const cookie = transactionCookie(config.cookie, tx.state);
+  for (const name of surplusTransactionCookies(config.cookie, req.cookies.getAll().map((c) => c.name))) {
+    res.cookies.set(name, '', { ...cookie.options, maxAge: 0 });
+  }
   res.cookies.set(cookie.name, await sealTransaction(tx, rt.keyring, rt.now()), cookie.options);
   res.headers.set('cache-control', NO_STORE);
   return res;

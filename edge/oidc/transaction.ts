@@ -14,12 +14,28 @@ export interface OidcTransaction {
 
 const PURPOSE = 'oidc-transaction';
 
-/** `__Host-` like the session cookie when Secure; SameSite=Lax so the provider's top-level redirect back carries it. */
-export function transactionCookie(cookie: CookieConfig) {
+/** Sign-ins one browser may have in flight at once (tabs); starting another drops the surplus. */
+const MAX_IN_FLIGHT = 4;
+
+function prefix(cookie: CookieConfig): string {
+  return cookie.secure ? '__Host-bff_oidc.' : 'bff_oidc.';
+}
+
+/**
+ * One cookie per sign-in, named after its `state`, so that several tabs signing in at once each find their own.
+ * `__Host-` like the session cookie when Secure; SameSite=Lax so the provider's top-level redirect back carries it.
+ */
+export function transactionCookie(cookie: CookieConfig, state: string) {
   return {
-    name: cookie.secure ? '__Host-bff_oidc' : 'bff_oidc',
+    name: prefix(cookie) + state.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 16),
     options: { httpOnly: true, secure: cookie.secure, sameSite: 'lax' as const, path: '/', maxAge: DEFAULTS.oidcTransactionSeconds },
   };
+}
+
+/** The transaction cookies to clear before starting one more, so a browser never carries more than MAX_IN_FLIGHT. */
+export function surplusTransactionCookies(cookie: CookieConfig, present: readonly string[]): string[] {
+  const mine = present.filter((name) => name.startsWith(prefix(cookie)));
+  return mine.slice(0, Math.max(0, mine.length - (MAX_IN_FLIGHT - 1)));
 }
 
 /** Encrypted with the session keys (a different purpose, so neither cookie can stand in for the other), short-lived. */

@@ -98,6 +98,24 @@ describe('sign-in through an OpenID provider', () => {
     await context.close();
   });
 
+  it('two tabs signing in at once both land signed in (one transaction cookie per sign-in)', async () => {
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await first.goto(`${a}/dashboard`);
+    await first.waitForURL(`${op.issuer}/interaction/**`);
+    await second.goto(`${a}/dashboard?tab=2`);
+    await second.waitForURL(`${op.issuer}/interaction/**`);
+    for (const page of [first, second]) {
+      await page.fill('input[name=login]', 'gina');
+      await page.fill('input[name=password]', 'any');
+      await page.click('.login-submit');
+      await page.waitForURL((url) => url.origin === a);
+      expect(new URL(page.url()).pathname).toBe('/dashboard');
+    }
+    expect(new URL(second.url()).searchParams.get('tab')).toBe('2');
+    await context.close();
+  });
+
   it('a back-channel logout from the provider signs the user out of both instances', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -127,13 +145,22 @@ describe('sign-in through an OpenID provider', () => {
       expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff_session='))).toBe(false);
     });
 
-    it('a state that is not the one this browser started', async () => {
+    it("a state that is not the one this browser started is refused; the browser's own sign-in is left to finish", async () => {
       const start = await fetch(`${a}/api/auth/login?next=/dashboard`, { redirect: 'manual' });
-      const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc='))!.split(';')[0];
+      const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!.split(';')[0];
       const res = await callback(a, 'code=abc&state=not-the-state', tx);
       expect(errorOf(res)).toBe('state_mismatch');
-      // The transaction is spent by any callback.
-      expect(res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc='))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith(tx.split('=')[0]))).toBe(false);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff_session='))).toBe(false);
+    });
+
+    it("a callback is single-use: its transaction cookie is spent even when the provider's answer is refused", async () => {
+      const start = await fetch(`${a}/api/auth/login?next=/dashboard`, { redirect: 'manual' });
+      const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!.split(';')[0];
+      const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+      const res = await callback(a, `code=not-a-code&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
+      expect(errorOf(res)).toBe('invalid_grant');
+      expect(res.headers.getSetCookie().find((c) => c.startsWith(tx.split('=')[0]))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
     });
 
     it("a replayed callback (the same code and the same transaction cookie) is refused by the provider's single-use code", async () => {
@@ -145,7 +172,7 @@ describe('sign-in through an OpenID provider', () => {
       });
       await page.goto(`${a}/dashboard`);
       await page.waitForURL(`${op.issuer}/interaction/**`);
-      const tx = (await context.cookies(a)).find((c) => c.name === '__Host-bff_oidc')!;
+      const tx = (await context.cookies(a)).find((c) => c.name.startsWith('__Host-bff_oidc.'))!;
       await page.fill('input[name=login]', 'erin');
       await page.fill('input[name=password]', 'any');
       await page.click('.login-submit');
@@ -166,7 +193,7 @@ describe('sign-in through an OpenID provider', () => {
 
     it('a provider error (the user cancels) lands on the login page with a message', async () => {
       const start = await fetch(`${a}/api/auth/login`, { redirect: 'manual' });
-      const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc='))!.split(';')[0];
+      const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!.split(';')[0];
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
       const res = await callback(a, `error=access_denied&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
       expect(errorOf(res)).toBe('access_denied');

@@ -47,7 +47,7 @@ function provider(idToken: () => Promise<string>) {
 
 async function callback(rt: BffRuntime, nonce = 'nonce-1') {
   const tx = await sealTransaction({ state: 'state-1', nonce, verifier: 'v'.repeat(43), next: '/dashboard' }, rt.keyring, rt.now());
-  const res = await authRoute(request(`/api/auth/callback?code=code-1&state=state-1&iss=${encodeURIComponent(ISSUER)}`, { headers: { cookie: `__Host-bff_oidc=${tx}` } }), rt);
+  const res = await authRoute(request(`/api/auth/callback?code=code-1&state=state-1&iss=${encodeURIComponent(ISSUER)}`, { headers: { cookie: `__Host-bff_oidc.state-1=${tx}` } }), rt);
   const location = new URL(res.headers.get('location')!);
   const sealed = res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_session='))?.split(';')[0].split('=')[1];
   return { res, location, session: sealed ? await openSession(sealed, rt.keyring) : null };
@@ -71,7 +71,17 @@ describe('the OpenID callback accepts only an ID token that checks out', () => {
     expect(res.status).toBe(303);
     expect(location.pathname).toBe('/dashboard');
     expect(session).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', user: { id: 'user-7', email: 'u7@example.com' }, provider: { sub: 'user-7', sid: 'op-session-1' } });
-    expect(res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc='))).toMatch(/Max-Age=0/i);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.state-1='))).toMatch(/Max-Age=0/i);
+  });
+
+  it('two sign-ins in flight in one browser (two tabs): each callback finds its own transaction', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => sign(await claims({ nonce: 'nonce-2' }))).fetch });
+    const seal = (state: string, nonce: string) => sealTransaction({ state, nonce, verifier: 'v'.repeat(43), next: `/${state}` }, rt.keyring, rt.now());
+    const cookie = `__Host-bff_oidc.state-1=${await seal('state-1', 'nonce-1')}; __Host-bff_oidc.state-2=${await seal('state-2', 'nonce-2')}`;
+    const res = await authRoute(request(`/api/auth/callback?code=c&state=state-2&iss=${encodeURIComponent(ISSUER)}`, { headers: { cookie } }), rt);
+    expect(new URL(res.headers.get('location')!).pathname).toBe('/state-2');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff_session='))).toBe(true);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-bff_oidc.state-1='))).toBe(false);
   });
 
   it.each([
