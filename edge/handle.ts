@@ -6,11 +6,12 @@ import { withoutTrailingSlash } from './guard/trailing-slash.ts';
 import { errorResponse } from './http/error-response.ts';
 import { continueRequest, hasInternalHeaders, withCookies } from './http/respond.ts';
 import { logDecision } from './log.ts';
-import { forwardToBackend } from './proxy/forward.ts';
+import { forwardOptions, forwardToBackend } from './proxy/forward.ts';
 import { forwardableBody } from './proxy/request-body.ts';
 import { backendTarget } from './proxy/target.ts';
 import { upstreamHeaders } from './proxy/upstream-headers.ts';
-import { accessExpired, refreshDue } from './refresh/due.ts';
+import { accessExpired } from './refresh/due.ts';
+import { renewIfDue } from './refresh/renew.ts';
 import { login } from './auth/login.ts';
 import { authEndpointFor, authEndpointPath, authEndpoints } from './auth/endpoints.ts';
 import { classify, type RouteKind } from './request/classify.ts';
@@ -86,32 +87,14 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Pr
   if (await rt.revocations.isRevoked(session)) return loggedOut('revoked', 'session_expired');
   if (trace) trace.session = 'valid';
 
-  let writes: CookieWrite[] = [];
-  let refreshError: BffError | undefined;
-  const skewMs = policy.refreshSkewSeconds * 1000;
-  // A token that fails upstream verification counts as expired; one that cannot be checked right now is used as is.
-  const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';
-  const due = verdict === 'invalid' || refreshDue(session, rt.now(), skewMs);
-  if (due && !session.refreshToken) {
-    // Access-token-only backends: the session ends with its token, with nothing to refresh.
-    if (verdict === 'invalid' || accessExpired(session, rt.now())) return loggedOut('expired', 'session_expired');
-  } else if (due && !isPrefetch(req.headers) && req.nextUrl.pathname !== authEndpointPath(routes, 'logout')) {
-    // (Refreshing before a logout would be waste: logging out revokes the session anyway.)
-    const outcome = await rt.refresher.refresh(session, skewMs);
-    if (trace) trace.refresh = outcome.kind;
-    if (outcome.kind === 'rejected') {
-      // The backend ended this sign-in: so do copies of the cookie elsewhere.
-      await rt.revocations.revoke(session);
-      return loggedOut('refresh_rejected', 'session_expired');
-    }
-    // A newer session reached before an outage is stored even so.
-    const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
-    if (latest) {
-      session = latest.session;
-      writes = planSessionCookies(config.cookie, latest.sealed, session.refreshExpiresAt, present());
-    }
-    if (outcome.kind === 'unavailable') refreshError = outcome.error;
-  }
+  // No refresh for a prefetch, nor before a logout (which revokes the session anyway).
+  const mayRefresh = () => !isPrefetch(req.headers) && req.nextUrl.pathname !== authEndpointPath(routes, 'logout');
+  const renewal = await renewIfDue(session, rt, policy.refreshSkewSeconds * 1000, mayRefresh);
+  if (trace && renewal.outcome) trace.refresh = renewal.outcome;
+  if (renewal.ended) return loggedOut(renewal.ended, 'session_expired');
+  session = renewal.session;
+  const refreshError = renewal.error;
+  const writes = renewal.sealed ? planSessionCookies(config.cookie, renewal.sealed, session.refreshExpiresAt, present()) : [];
 
   const user = session.user;
   switch (route) {
@@ -161,12 +144,6 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
     clientIp: clientIp(req.headers, config.clientIp),
     ...publicOrigin(req, config),
   });
-  const forwarded = await forwardToBackend(req.method, target, headers, body, {
-    timeoutMs: config.backendTimeoutMs,
-    fetch: rt.fetch,
-    sessionCookie: config.cookie.name,
-    backendBase: config.backendUrl,
-    publicPrefix: new URL(config.routes.backend, config.appUrl ?? req.nextUrl),
-  });
+  const forwarded = await forwardToBackend(req.method, target, headers, body, forwardOptions(config, rt.fetch, req.nextUrl));
   return withCookies(forwarded, writes);
 }

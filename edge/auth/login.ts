@@ -6,19 +6,17 @@ import { userForGrant } from '../backend/user-source.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { errorResponse } from '../http/error-response.ts';
-import { runHook } from '../hooks.ts';
 import { logWarn } from '../log.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
 import { csrfError } from '../request/csrf.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
-import { sealSession } from '../session/codec.ts';
-import { fitsInCookies } from '../session/chunks.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session } from '../session/types.ts';
 import { loginErrorLocation, seeOther } from './form-redirect.ts';
 import { readLoginForm, type LoginForm } from './login-form.ts';
+import { sealNewSession } from './new-session.ts';
 
 /** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
 const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed', 'backend_rejected']);
@@ -53,12 +51,8 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     return fail(session);
   }
 
-  const sealed = await sealSession(session, rt.keyring);
-  if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
-    logWarn('session_too_large', { bytes: sealed.length });
-    return fail(new BffError('session_too_large', 'The sign-in answer is too large to keep in a session cookie.'));
-  }
-  await runHook(rt.hooks, 'onLogin', { user: session.user, sessionId: session.sid });
+  const sealed = await sealNewSession(session, rt);
+  if (sealed instanceof BffError) return fail(sealed);
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);

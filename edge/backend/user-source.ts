@@ -38,7 +38,12 @@ export async function userForGrant(grant: TokenGrant, login: unknown, { config, 
     return userFrom(claimsOf(grant.accessToken));
   }
   const profile = config.auth.paths.profile ? await fetchProfile(grant.accessToken, config, fetchImpl) : undefined;
-  const user = await mapUser({ login, user: grant.user, profile, claims: claimsOf(grant.accessToken) });
+  return mappedUser(mapUser, { login, user: grant.user, profile, claims: claimsOf(grant.accessToken) });
+}
+
+/** The app's mapper, trusted only for a user with a non-empty string `id` (anything else refuses the sign-in). */
+export async function mappedUser(mapUser: UserMapper, source: UserSource): Promise<User | undefined> {
+  const user = await mapUser(source);
   return isObject(user) && typeof user.id === 'string' && user.id ? user : undefined;
 }
 

@@ -1,15 +1,14 @@
 import { errors as joseErrors } from 'jose';
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
+import { sealNewSession } from '../auth/new-session.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
 import { isObject, userFrom } from '../backend/presets/read-json.ts';
+import { mappedUser } from '../backend/user-source.ts';
 import { BffError } from '../errors.ts';
-import { runHook } from '../hooks.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { BffRuntime } from '../runtime.ts';
-import { fitsInCookies } from '../session/chunks.ts';
-import { sealSession } from '../session/codec.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session, User } from '../session/types.ts';
 import { oauth, oauthClient } from './client.ts';
@@ -80,12 +79,8 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     return fail('backend_unavailable', 'Signing in through the identity provider failed. Please try again shortly.');
   }
 
-  const sealed = await sealSession(session, rt.keyring);
-  if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
-    logWarn('session_too_large', { bytes: sealed.length });
-    return fail('session_too_large', 'The sign-in answer is too large to keep in a session cookie.');
-  }
-  await runHook(rt.hooks, 'onLogin', { user: session.user, sessionId: session.sid });
+  const sealed = await sealNewSession(session, rt);
+  if (sealed instanceof BffError) return fail(sealed.code, sealed.message);
   const res = done(seeOther(req, config, tx.next));
   setResponseCookies(res, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
   return res;
@@ -95,9 +90,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
 async function userOf(claims: Record<string, unknown>, profile: unknown, rt: BffRuntime): Promise<User | undefined> {
   const merged = { ...claims, ...(isObject(profile) ? profile : {}) };
   const user = userFrom(merged);
-  if (!rt.mapUser) return user;
-  const mapped = await rt.mapUser({ login: claims, user, profile, claims });
-  return isObject(mapped) && typeof mapped.id === 'string' && mapped.id ? mapped : undefined;
+  return rt.mapUser ? mappedUser(rt.mapUser, { login: claims, user, profile, claims }) : user;
 }
 
 const PROVIDER_ERRORS: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { networkError } from '../backend/call.ts';
+import type { BffConfig } from '../config/types.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
@@ -9,6 +10,17 @@ const NULL_BODY = new Set([204, 205, 304]);
 export interface ForwardOptions extends ResponseHeaderRules {
   timeoutMs: number;
   fetch?: typeof fetch;
+}
+
+/** This deployment's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
+export function forwardOptions(config: BffConfig, fetchImpl: typeof fetch, publicBase: URL | string): ForwardOptions {
+  return {
+    timeoutMs: config.backendTimeoutMs,
+    fetch: fetchImpl,
+    sessionCookie: config.cookie.name,
+    backendBase: config.backendUrl,
+    publicPrefix: new URL(config.routes.backend, config.appUrl ?? publicBase),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { headers as incomingHeaders } from 'next/headers';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
-import { forwardToBackend } from '../proxy/forward.ts';
+import { forwardOptions, forwardToBackend } from '../proxy/forward.ts';
 import { forwardableBody } from '../proxy/request-body.ts';
 import { backendTarget } from '../proxy/target.ts';
 import { upstreamHeaders } from '../proxy/upstream-headers.ts';
@@ -36,13 +36,7 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
   const here = { headers: incoming, nextUrl: new URL(`http://${host}`) };
   const origin = publicOrigin(here, config);
   const headers = upstreamHeaders(outgoing.headers, usable.session.accessToken, { clientIp: clientIp(incoming, config.clientIp), ...origin });
-  return forwardToBackend(outgoing.method, target, headers, body, {
-    timeoutMs: config.backendTimeoutMs,
-    fetch: rt.fetch,
-    sessionCookie: config.cookie.name,
-    backendBase: config.backendUrl,
-    publicPrefix: new URL(config.routes.backend, config.appUrl ?? `${origin.proto}://${origin.host}`),
-  });
+  return forwardToBackend(outgoing.method, target, headers, body, forwardOptions(config, rt.fetch, `${origin.proto}://${origin.host}`));
 }
 
 function splitOnce(value: string, separator: string): [string, string | undefined] {

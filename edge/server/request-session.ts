@@ -1,6 +1,7 @@
 import { cookies } from 'next/headers';
 import type { BffError } from '../errors.ts';
-import { accessExpired, refreshDue } from '../refresh/due.ts';
+import { accessExpired } from '../refresh/due.ts';
+import { renewIfDue } from '../refresh/renew.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { planSessionCookies, type CookieWrite } from '../session/cookie-writes.ts';
 import { readSession } from '../session/read.ts';
@@ -19,28 +20,22 @@ export async function requestSession(rt: BffRuntime): Promise<{ session: Session
 export type UsableSession = { session: Session } | { session: null; error?: BffError };
 
 /**
- * A session whose access token may be sent, with the same refresh rules as the middleware. Needed only where the
+ * A session whose access token may be sent, with the middleware's own refresh rules (refresh/renew.ts). Needed only where the
  * middleware did not run or the render outlived the skew. A Server Component cannot write cookies: the refreshed
  * session then reaches the browser from the grace window on its next request (refresh/refresher.ts).
  */
 export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
   const { session, jar } = await requestSession(rt);
   if (!session) return { session: null };
-  const skewMs = (await rt.policy.current()).refreshSkewSeconds * 1000;
-  const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';
-  if (verdict !== 'invalid' && !refreshDue(session, rt.now(), skewMs)) return { session };
-  if (!session.refreshToken) return verdict === 'invalid' || accessExpired(session, rt.now()) ? { session: null } : { session };
-  const outcome = await rt.refresher.refresh(session, skewMs);
-  const present = jar.getAll().map((c) => c.name);
-  if (outcome.kind === 'rejected') {
-    await rt.revocations.revoke(session);
-    write(jar, planSessionCookies(rt.config.cookie, null, 0, present));
+  const renewal = await renewIfDue(session, rt, (await rt.policy.current()).refreshSkewSeconds * 1000, () => true);
+  const present = () => jar.getAll().map((c) => c.name);
+  if (renewal.ended) {
+    if (renewal.ended === 'refresh_rejected') write(jar, planSessionCookies(rt.config.cookie, null, 0, present()));
     return { session: null };
   }
-  const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;
-  if (latest) write(jar, planSessionCookies(rt.config.cookie, latest.sealed, latest.session.refreshExpiresAt, present));
-  const current = latest?.session ?? session;
-  if (outcome.kind === 'unavailable' && accessExpired(current, rt.now())) return { session: null, error: outcome.error };
+  const current = renewal.session;
+  if (renewal.sealed) write(jar, planSessionCookies(rt.config.cookie, renewal.sealed, current.refreshExpiresAt, present()));
+  if (renewal.error && accessExpired(current, rt.now())) return { session: null, error: renewal.error };
   return { session: current };
 }
 

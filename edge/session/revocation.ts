@@ -80,11 +80,16 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
       const sid = session.sid;
       const t = now();
       if (sid && (revoked.get(sid) ?? 0) > t) return true;
-      const keys = session.provider ? await providerKeys(session.provider) : {};
-      if (endedBy(session, 'sid', keys.sid ? providerLogouts.get(keys.sid) : undefined)) return true;
-      if (endedBy(session, 'sub', keys.sub ? providerLogouts.get(keys.sub) : undefined)) return true;
+      // Provider ids are hashed only when there is something to compare them with: no cost on the common path.
+      const provider = session.provider;
+      if (provider && providerLogouts.size > 0) {
+        const keys = await providerKeys(provider);
+        if (endedBy(session, 'sid', keys.sid ? providerLogouts.get(keys.sid) : undefined)) return true;
+        if (endedBy(session, 'sub', keys.sub ? providerLogouts.get(keys.sub) : undefined)) return true;
+      }
       if (!sid || !store || (clearUntil.get(sid) ?? 0) > t) return false;
       try {
+        const keys = provider ? await providerKeys(provider) : {};
         const [own, bySid, bySub] = await Promise.all([key(sid), keys.sid, keys.sub].map((k) => (k ? store.get(k) : null)));
         const at = (value: string | null) => (value === null ? undefined : Number(value));
         if (own !== null || endedBy(session, 'sid', at(bySid)) || endedBy(session, 'sub', at(bySub))) {
