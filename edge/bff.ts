@@ -18,13 +18,21 @@ export interface BffDecision {
   apply(response: Response): Response;
 }
 
-type RouteHandler = (req: NextRequest) => Promise<Response>;
+/** What Next passes middleware besides the request: `waitUntil`, for work that may outlive the response. */
+interface FetchEvent {
+  waitUntil(work: Promise<unknown>): void;
+}
+
+type Middleware = (req: NextRequest, event?: FetchEvent) => Promise<Response>;
 
 export interface Bff {
   /** The middleware as is: `export const middleware = bff.middleware` (or `export const proxy = bff.middleware`). */
-  middleware: RouteHandler;
-  /** The middleware's decision without a final response, to run the app's own middleware before or after it. */
-  decide(req: NextRequest): Promise<BffDecision>;
+  middleware: Middleware;
+  /**
+   * The middleware's decision without a final response, to run the app's own middleware before or after it. Pass the
+   * middleware's `event` along: a refresh that outlives the request is then seen to its end on every host.
+   */
+  decide(req: NextRequest, event?: FetchEvent): Promise<BffDecision>;
 }
 
 const runtimes = new WeakMap<Bff, () => Promise<BffRuntime>>();
@@ -50,9 +58,9 @@ export function createBff(options: BffOptions = {}): Bff {
     return shared;
   };
   const bff: Bff = {
-    middleware: async (req) => handle(req, await runtime()),
-    async decide(req) {
-      const decision = await decide(req, await runtime());
+    middleware: async (req, event) => handle(req, await runtime(), keepAlive(event)),
+    async decide(req, event) {
+      const decision = await decide(req, await runtime(), keepAlive(event));
       if (decision.kind === 'respond') return { response: decision.response, user: decision.user, apply: () => decision.response };
       return { user: decision.user, apply: (response) => applyContinuation(req, decision.writes, decision.strip, response) };
     },
@@ -60,3 +68,5 @@ export function createBff(options: BffOptions = {}): Bff {
   runtimes.set(bff, runtime);
   return bff;
 }
+
+const keepAlive = (event?: FetchEvent) => (event && typeof event.waitUntil === 'function' ? (work: Promise<unknown>) => event.waitUntil(work) : undefined);

@@ -27,6 +27,7 @@ export type BffErrorCode =
   | 'backend_unavailable'
   | 'refresh_unavailable'
   | 'session_too_large'
+  | 'session_unavailable'
   | 'rate_limited'
   | 'rate_limit_unavailable'
   | 'maintenance';

@@ -24,6 +24,7 @@ import type { Policy } from './policy/types.ts';
 import type { BffRuntime } from './runtime.ts';
 import { planSessionCookies, type CookieWrite } from './session/cookie-writes.ts';
 import { readSessionValue } from './session/read.ts';
+import { SESSION_UNKNOWN } from './session/storage/types.ts';
 import type { Session, User } from './session/types.ts';
 
 /**
@@ -37,9 +38,12 @@ export type Decision =
 /** What BFF_DEBUG logs for one request: decisions and outcomes, never a token or cookie value. */
 type Trace = Record<string, string | number | boolean | undefined>;
 
+/** The runtime's `waitUntil` (NextFetchEvent's), when it has one: work that may outlive the response. */
+export type WaitUntil = (work: Promise<unknown>) => void;
+
 /** The middleware as a single response: `decide`, then continue with its cookie changes. */
-export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const decision = await decide(req, rt);
+export async function handle(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil): Promise<Response> {
+  const decision = await decide(req, rt, waitUntil);
   return decision.kind === 'respond' ? decision.response : continueRequest(req, decision.writes, decision.strip);
 }
 
@@ -47,16 +51,16 @@ export async function handle(req: NextRequest, rt: BffRuntime): Promise<Response
  * The middleware, as one composition: policy → classify → session → (refresh) → route decision.
  * Runtime-agnostic: Web APIs and next/server only, so it runs on the edge runtime, in Node and from proxy.ts.
  */
-export async function decide(req: NextRequest, rt: BffRuntime): Promise<Decision> {
-  if (!rt.config.debug) return decideTraced(req, rt);
+export async function decide(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil): Promise<Decision> {
+  if (!rt.config.debug) return decideTraced(req, rt, waitUntil);
   const trace: Trace = { rid: requestId(req.headers), method: req.method };
-  const decision = await decideTraced(req, rt, trace);
+  const decision = await decideTraced(req, rt, waitUntil, trace);
   const response = decision.kind === 'respond' ? decision.response : undefined;
   logDecision({ ...trace, decision: decision.kind, status: response?.status });
   return decision;
 }
 
-async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Promise<Decision> {
+async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil, trace?: Trace): Promise<Decision> {
   const { config } = rt;
   const { routes } = config;
   const policy = await rt.policy.current();
@@ -81,20 +85,25 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Pr
     if (trace) trace.session = state;
     return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
   };
-  let session = await rt.sessions.open(value);
-  if (!session) return loggedOut('invalid');
+  const opened = await rt.sessions.open(value);
+  if (opened === SESSION_UNKNOWN) return unknown(req, rt, route, strip, trace);
+  if (!opened) return loggedOut('invalid');
   // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
-  if (await rt.revocations.isRevoked(session)) return loggedOut('revoked', 'session_expired');
+  if (await rt.revocations.isRevoked(opened)) return loggedOut('revoked', 'session_expired');
   if (trace) trace.session = 'valid';
 
-  // No refresh for a prefetch, nor before a logout (which revokes the session anyway).
+  // No refresh for a prefetch, nor before a logout (which ends the session anyway).
   const mayRefresh = () => !isPrefetch(req.headers) && req.nextUrl.pathname !== authEndpointPath(routes, 'logout');
-  const renewal = await renewIfDue(session, rt, policy.refreshSkewSeconds * 1000, mayRefresh);
+  const renewal = await renewIfDue(value, opened, rt, policy.refreshSkewSeconds * 1000, { mayRefresh, waitUntil });
   if (trace && renewal.outcome) trace.refresh = renewal.outcome;
-  if (renewal.ended) return loggedOut(renewal.ended, 'session_expired');
-  session = renewal.session;
+  if (renewal.ended) {
+    if (renewal.ended === 'refresh_rejected') await rt.sessions.refused(value, opened);
+    return loggedOut(renewal.ended, 'session_expired');
+  }
+  const session = renewal.session;
   const refreshError = renewal.error;
-  const writes = renewal.sealed ? planSessionCookies(config.cookie, renewal.sealed, session.refreshExpiresAt, present()) : [];
+  const cookie = renewal.cookie ?? (await rt.sessions.touch(value, session));
+  const writes = cookie ? planSessionCookies(config.cookie, cookie, session.refreshExpiresAt, present()) : [];
 
   const user = session.user;
   switch (route) {
@@ -106,6 +115,18 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, trace?: Trace): Pr
     default:
       return { kind: 'continue', writes, strip, user };
   }
+}
+
+/**
+ * The store could not say whether this session exists (server mode, store down): neither a login redirect nor a
+ * cleared cookie, which would end a session that may be fine. APIs and protected pages answer 503; others go on.
+ */
+function unknown(req: NextRequest, rt: BffRuntime, route: RouteKind, strip: boolean, trace?: Trace): Decision {
+  if (trace) trace.session = 'unknown';
+  if (route === 'backend' || route === 'protected') {
+    return respond(errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 })), null);
+  }
+  return { kind: 'continue', writes: [], strip, user: null };
 }
 
 function respond(response: Response, user: User | null): Decision {

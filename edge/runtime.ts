@@ -9,11 +9,16 @@ import type { BffOptions } from './options.ts';
 import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source.ts';
 import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter.ts';
 import { createRefresher, type Refresher } from './refresh/refresher.ts';
+import { successorRegister } from './refresh/successors.ts';
 import { openSession } from './session/codec.ts';
 import { keyringFor, type SessionKeyring } from './session/keys.ts';
-import { cachedSessionOpener, type SessionOpener } from './session/open-cache.ts';
+import { cachedSessionOpener } from './session/open-cache.ts';
 import { revocationList, type RevocationList } from './session/revocation.ts';
-import { upstashStore } from './store/upstash-rest.ts';
+import { cookieStorage } from './session/storage/cookie.ts';
+import { serverStorage } from './session/storage/server.ts';
+import type { SessionStorage } from './session/storage/types.ts';
+import { kvStore } from './store/commands.ts';
+import { connectStore } from './store/connect.ts';
 import type { KvStore } from './store/types.ts';
 import { DEFAULTS } from './config/defaults.ts';
 import { discovery } from './oidc/discovery.ts';
@@ -23,7 +28,8 @@ import { oidcContext, type OidcContext } from './oidc/context.ts';
 export interface BffRuntime {
   config: BffConfig;
   keyring: SessionKeyring;
-  sessions: SessionOpener;
+  /** Where sessions live (SESSION_MODE): in the cookie, or in the store behind an opaque cookie. */
+  sessions: SessionStorage;
   adapter: BackendAdapter;
   mapUser?: UserMapper;
   hooks?: BffHooks;
@@ -34,7 +40,7 @@ export interface BffRuntime {
   revocations: RevocationList;
   policy: PolicySource;
   loginLimiter: LoginLimiter;
-  /** Upstash, when configured: shared by refresh, rate limits, revocation and back-channel logout. */
+  /** Upstash or Redis, when configured: shared by refresh, rate limits, revocation, sessions and back-channel logout. */
   store?: KvStore;
   /** AUTH_PRESET=oidc: the provider's discovery and keys, shared by refresh and the sign-in routes. */
   oidc?: OidcContext;
@@ -42,9 +48,10 @@ export interface BffRuntime {
   now: () => number;
 }
 
-/** The app's options, plus what tests inject: a ready config, a fake backend, a clock. */
+/** The app's options, plus what tests inject: a ready config, a fake backend, a store double, a clock. */
 export interface RuntimeOptions extends BffOptions {
   config?: BffConfig;
+  store?: KvStore;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -59,20 +66,33 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
   const adapter = adapterFor(config.auth, options.adapter, found);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
-  const store = config.store && upstashStore(config.store);
+  const commands = config.store && (await connectStore(config.store));
+  const store = options.store ?? (commands && kvStore(commands));
   const { hooks } = options;
+  const revocations = revocationList(store, now);
+  const sessions =
+    config.session.mode === 'server' && store
+      ? serverStorage({ config, store, revocations, now })
+      : cookieStorage({
+          config,
+          keyring,
+          opener: cachedSessionOpener((value) => openSession(value, keyring), undefined, now),
+          successors: successorRegister(store, keyring, now),
+          revocations,
+          now,
+        });
   return {
     config,
     keyring,
-    sessions: cachedSessionOpener((value) => openSession(value, keyring), undefined, now),
+    sessions,
     adapter,
     mapUser: options.mapUser,
     hooks,
     verifier,
-    refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fetch: fetchImpl, now }),
-    revocations: revocationList(store, now),
+    refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fits: sessions.fits, fetch: fetchImpl, now }),
+    revocations,
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig, now) : staticPolicy(config.policy),
-    loginLimiter: createLoginLimiter(config, now),
+    loginLimiter: createLoginLimiter(config, now, commands),
     store,
     oidc: found && oidcContext(config.auth, found, fetchImpl),
     fetch: fetchImpl,

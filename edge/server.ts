@@ -9,7 +9,7 @@ import { loginLocation } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { backendFetch } from './server/backend-fetch.ts';
 import { requestSession } from './server/request-session.ts';
-import type { User } from './session/types.ts';
+import type { SessionSummary, User } from './session/types.ts';
 
 export interface ServerHelpers {
   /** The signed-in user of this request (after the middleware's refresh), or null. */
@@ -18,6 +18,10 @@ export interface ServerHelpers {
   requireUser(returnTo?: string): Promise<User>;
   /** `fetch` to `BACKEND_URL + path` as the signed-in user, any method; see edge/server/backend-fetch.ts. */
   backendFetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The signed-in user's sessions (server mode: every device; cookie mode: this one), or [] when signed out. */
+  listSessions(): Promise<SessionSummary[]>;
+  /** Ends one of the signed-in user's sessions by its `id` from `listSessions()`; false when it is not theirs. */
+  endSession(id: string): Promise<boolean>;
 }
 
 export function serverHelpers(bff: Bff): ServerHelpers {
@@ -39,7 +43,17 @@ export function serverHelpers(bff: Bff): ServerHelpers {
     async backendFetch(path, init) {
       return backendFetch(await runtime(), path, init);
     },
+    async listSessions() {
+      const rt = await runtime();
+      const { value, session } = await requestSession(rt);
+      return session && value ? rt.sessions.list(value, session) : [];
+    },
+    async endSession(id) {
+      const rt = await runtime();
+      const { value, session } = await requestSession(rt);
+      return !!session && !!value && typeof id === 'string' && rt.sessions.endById(value, session, id);
+    },
   };
 }
 
-export type { User } from './session/types.ts';
+export type { SessionSummary, User } from './session/types.ts';

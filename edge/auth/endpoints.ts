@@ -3,7 +3,7 @@ import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 
 /** The BFF's own endpoints under `routes.auth`. */
-export type AuthEndpoint = 'login' | 'logout' | 'session' | 'callback' | 'backchannel-logout';
+export type AuthEndpoint = 'login' | 'logout' | 'session' | 'sessions' | 'callback' | 'backchannel-logout';
 
 type Method = 'GET' | 'POST';
 
@@ -13,8 +13,8 @@ type Method = 'GET' | 'POST';
  */
 export function authEndpoints(config: Pick<BffConfig, 'auth'>): Partial<Record<AuthEndpoint, Method>> {
   return config.auth.preset === 'oidc'
-    ? { login: 'GET', callback: 'GET', logout: 'POST', session: 'GET', 'backchannel-logout': 'POST' }
-    : { login: 'POST', logout: 'POST', session: 'GET' };
+    ? { login: 'GET', callback: 'GET', logout: 'POST', session: 'GET', sessions: 'GET', 'backchannel-logout': 'POST' }
+    : { login: 'POST', logout: 'POST', session: 'GET', sessions: 'GET' };
 }
 
 export function authEndpointPath(routes: RouteConfig, endpoint: AuthEndpoint): string {

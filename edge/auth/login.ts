@@ -16,7 +16,7 @@ import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session } from '../session/types.ts';
 import { loginErrorLocation, seeOther } from './form-redirect.ts';
 import { readLoginForm, type LoginForm } from './login-form.ts';
-import { sealNewSession } from './new-session.ts';
+import { startSession } from './new-session.ts';
 
 /** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
 const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed', 'backend_rejected']);
@@ -51,7 +51,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     return fail(session);
   }
 
-  const sealed = await sealNewSession(session, rt);
+  const sealed = await startSession(session, rt, req);
   if (sealed instanceof BffError) return fail(sealed);
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });

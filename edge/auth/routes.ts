@@ -9,7 +9,7 @@ import type { BffRuntime } from '../runtime.ts';
 import { authEndpointFor, type AuthEndpoint } from './endpoints.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
-import { sessionInfo } from './session-info.ts';
+import { sessionInfo, sessionList } from './session-info.ts';
 
 type Handler = (req: NextRequest, rt: BffRuntime) => Promise<Response>;
 type OidcHandler = (req: NextRequest, rt: BffRuntime, oidc: OidcContext) => Promise<Response>;
@@ -22,6 +22,7 @@ const HANDLERS: Record<AuthEndpoint, Handler> = {
   login: async (req, rt) => (req.method === 'GET' && rt.oidc ? startSignIn(req, rt, rt.oidc) : login(req, rt, await rt.policy.current())),
   logout,
   session: sessionInfo,
+  sessions: sessionList,
   callback: oidcOnly(finishSignIn),
   'backchannel-logout': oidcOnly(backchannelLogout),
 };

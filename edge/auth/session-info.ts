@@ -1,13 +1,16 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { BffError } from '../errors.ts';
+import { errorResponse } from '../http/error-response.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
-import { readSessionValue } from '../session/read.ts';
+import { readSession } from '../session/read.ts';
+import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 
 /** GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const value = readSessionValue((name) => req.cookies.get(name)?.value, rt.config.cookie);
-  const session = value ? await rt.sessions.open(value) : null;
+  const { value, session } = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
+  if (session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now.', { retryAfter: 5 }));
   const res = session
     ? NextResponse.json({ user: session.user, expiresAt: new Date(session.refreshExpiresAt).toISOString() })
     : NextResponse.json({ user: null });
@@ -15,4 +18,18 @@ export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Res
   const stale = value !== undefined && !session;
   setResponseCookies(res, stale ? planSessionCookies(rt.config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)) : []);
   return res;
+}
+
+/** GET /api/auth/sessions: the signed-in user's sessions, `{ sessions: [{ id, current, createdAt, lastSeenAt, userAgent }] }`. */
+export async function sessionList(req: NextRequest, rt: BffRuntime): Promise<Response> {
+  const { value, session } = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
+  if (session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));
+  if (!session || !value || (await rt.revocations.isRevoked(session))) return errorResponse(new BffError('unauthenticated', 'Sign in to see your sessions.'));
+  try {
+    const res = NextResponse.json({ sessions: await rt.sessions.list(value, session) });
+    res.headers.set('cache-control', 'private, no-store');
+    return res;
+  } catch {
+    return errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));
+  }
 }

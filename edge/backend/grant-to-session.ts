@@ -5,6 +5,8 @@ import type { TokenGrant } from './types.ts';
 export interface Lifetimes {
   defaultAccessTtlMs: number;
   defaultRefreshTtlMs: number;
+  /** SESSION_MAX_AGE_SECONDS: no session outlives its sign-in by more, whatever its refresh token says. */
+  session?: { maxAgeMs?: number };
 }
 
 /**
@@ -29,13 +31,16 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
     grant.accessExpiresAt ?? inMs(grant.accessExpiresIn) ?? jwtExpiryMs(grant.accessToken) ?? now + lifetimes.defaultAccessTtlMs;
   // The session ends with the access token (handle.ts logs it out then); the cookie stays readable a while longer
   // so that a returning visitor is told the session ended rather than silently treated as a stranger.
+  const maxAge = lifetimes.session?.maxAgeMs;
+  const capped = (at: number) => (maxAge === undefined ? at : Math.min(at, origin.signedInAt + maxAge));
   if (!refreshToken) {
-    return { accessToken: grant.accessToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt: now + lifetimes.defaultRefreshTtlMs, user, sid, ...origin };
+    return { accessToken: grant.accessToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt: capped(now + lifetimes.defaultRefreshTtlMs), user, sid, ...origin };
   }
-  const refreshExpiresAt =
+  const refreshExpiresAt = capped(
     grant.refreshExpiresAt ??
-    inMs(grant.refreshExpiresIn) ??
-    (grant.refreshToken ? jwtExpiryMs(grant.refreshToken) : previous?.refreshExpiresAt) ??
-    now + lifetimes.defaultRefreshTtlMs;
+      inMs(grant.refreshExpiresIn) ??
+      (grant.refreshToken ? jwtExpiryMs(grant.refreshToken) : previous?.refreshExpiresAt) ??
+      now + lifetimes.defaultRefreshTtlMs,
+  );
   return { sid, accessToken: grant.accessToken, refreshToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt, user, ...origin };
 }

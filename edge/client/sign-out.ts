@@ -5,6 +5,8 @@ import type { ClientOptions } from './use-session.ts';
 export interface SignOutOptions extends ClientOptions {
   /** Where to go afterwards (default `/`; with an OpenID provider, its end-session page first); `false` stays on the page. */
   redirectTo?: string | false;
+  /** `local` (default): this session; `others`: the user's other sessions, this one stays signed in; `global`: all. */
+  scope?: 'local' | 'others' | 'global';
 }
 
 /**
@@ -13,8 +15,15 @@ export interface SignOutOptions extends ClientOptions {
  */
 export async function signOut(options: SignOutOptions = {}): Promise<void> {
   const authPath = options.authPath ?? DEFAULTS.routes.auth;
-  const res = await fetch(`${authPath}/logout`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const scope = options.scope ?? 'local';
+  const res = await fetch(`${authPath}/logout`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ scope }),
+  });
   if (!res.ok) throw new Error(`Sign-out failed (HTTP ${res.status}).`);
+  if (scope === 'others') return;
   // With an OpenID provider the answer names its end-session page, which then returns to the app's root.
   const { redirectTo: provider } = (await res.json().catch(() => ({}))) as { redirectTo?: string };
   sessionStore(authPath).signedOut();

@@ -8,12 +8,21 @@ export const DEFAULTS = {
   cookieName: 'bff_session',
   /** Browsers cap a cookie near 4096 bytes including its name and attributes. */
   cookieChunkSize: 3500,
+  /** All session cookies together, as Set-Cookie counts them: well under Node's 16 KB of request headers. */
+  sessionCookieMaxBytes: 12 * 1024,
+  sessionMode: 'cookie',
+  /** Server mode: how long an instance reuses a session record it read (an ended session is refused within this). */
+  serverSessionCacheMs: 1_000,
+  /** How often, at most, a session's last use is written (sliding idle timeout; the sessions list's lastSeenAt). */
+  sessionTouchMs: 60_000,
   refreshGraceSeconds: 30,
   /** The effective refresh skew is at most this fraction of the access token's lifetime (refresh/due.ts). */
   refreshSkewLifetimeFraction: 0.25,
   /** A request with a cookie several rotations old follows at most this many successors to the newest session. */
   maxSuccessorHops: 5,
   refreshTimeoutMs: 5_000,
+  /** The refresh call itself: a rotation the backend committed late is still received and kept. */
+  refreshCallTimeoutMs: 60_000,
   backendTimeoutMs: 15_000,
   logoutTimeoutMs: 2_000,
   loginBodyLimitBytes: 16 * 1024,

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
-import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, StoreConfig } from './types.ts';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig, StoreConfig } from './types.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -56,10 +56,13 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
       name: read('SESSION_COOKIE_NAME') ?? (secure ? `__Host-${DEFAULTS.cookieName}` : DEFAULTS.cookieName),
       secure,
       chunkSize: DEFAULTS.cookieChunkSize,
+      maxBytes: DEFAULTS.sessionCookieMaxBytes,
     },
+    session: readSession(read, problems),
     refresh: {
       graceMs: int('REFRESH_GRACE_SECONDS', DEFAULTS.refreshGraceSeconds, 1) * 1000,
       timeoutMs: int('REFRESH_TIMEOUT_MS', DEFAULTS.refreshTimeoutMs, 100),
+      callTimeoutMs: int('REFRESH_CALL_TIMEOUT_MS', DEFAULTS.refreshCallTimeoutMs, 100),
     },
     policy: readPolicy(read, problems),
     edgeConfig: readEdgeConfig(read, problems),
@@ -80,8 +83,26 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
     defaultRefreshTtlMs: int('DEFAULT_REFRESH_TTL_SECONDS', DEFAULTS.defaultRefreshTtlSeconds, 1) * 1000,
   };
 
+  if (config.refresh.callTimeoutMs < config.refresh.timeoutMs) {
+    problems.push('REFRESH_CALL_TIMEOUT_MS must be at least REFRESH_TIMEOUT_MS: a request never waits longer than the call may run.');
+  }
+  if (config.session.mode === 'server' && !config.store) {
+    problems.push(
+      'SESSION_MODE=server keeps sessions in a store: set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (any runtime) or REDIS_URL (Node runtime), or use SESSION_MODE=cookie.',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readSession(read: (name: string) => string | undefined, problems: string[]): SessionConfig {
+  const mode = read('SESSION_MODE') ?? DEFAULTS.sessionMode;
+  if (mode !== 'cookie' && mode !== 'server') problems.push(`SESSION_MODE must be "cookie" or "server": got "${mode}".`);
+  const seconds = (name: string) => {
+    const value = read(name);
+    return value === undefined ? undefined : parseInteger(value, name, 0, 60, problems) * 1000;
+  };
+  return { mode: mode === 'server' ? 'server' : 'cookie', idleMs: seconds('SESSION_IDLE_SECONDS'), maxAgeMs: seconds('SESSION_MAX_AGE_SECONDS') };
 }
 
 /** Prefixes are plain absolute paths without a trailing slash, and none lies inside another. */
@@ -206,19 +227,47 @@ function readEdgeConfig(read: (name: string) => string | undefined, problems: st
   };
 }
 
-/** Upstash's own names, or those the Vercel Marketplace integration sets (`KV_REST_API_*`). */
+/**
+ * Upstash's own names, or those the Vercel Marketplace integration sets (`KV_REST_API_*`); or REDIS_URL, a Redis or
+ * Valkey server over TCP (Node runtime). One store: setting both kinds is a mistake worth saying.
+ */
 function readStore(read: (name: string) => string | undefined, problems: string[]): StoreConfig | undefined {
+  const timeoutMs = parseInteger(read('STORE_TIMEOUT_MS'), 'STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs, 50, problems);
   const upstash = read('UPSTASH_REDIS_REST_URL') !== undefined || read('UPSTASH_REDIS_REST_TOKEN') !== undefined;
   const [urlName, tokenName] = upstash ? ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'] : ['KV_REST_API_URL', 'KV_REST_API_TOKEN'];
   const url = parseUrl(read(urlName), urlName, problems, false);
   const token = read(tokenName);
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl !== undefined && (url || token)) {
+    problems.push(`Set either REDIS_URL or ${urlName}/${tokenName}, not both: the BFF uses one store.`);
+    return undefined;
+  }
+  if (redisUrl !== undefined) return readRedisUrl(redisUrl, timeoutMs, problems);
   if (!url && !token) return undefined;
   if (!url || !token) {
     problems.push(`Set both ${urlName} and ${tokenName}, or neither.`);
     return undefined;
   }
-  const timeoutMs = parseInteger(read('STORE_TIMEOUT_MS'), 'STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs, 50, problems);
-  return { url: url.toString().replace(/\/$/, ''), token, timeoutMs };
+  return { kind: 'upstash', url: url.toString().replace(/\/$/, ''), token, timeoutMs };
+}
+
+function readRedisUrl(value: string, timeoutMs: number, problems: string[]): StoreConfig | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://localhost:6379 or rediss://user:password@redis.example.com:6380/0.');
+    return undefined;
+  }
+  // Never echo the URL: it usually carries the password.
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    problems.push(`REDIS_URL must use redis:// or rediss:// (TLS): got "${url.protocol}//…".`);
+    return undefined;
+  }
+  if (!url.hostname) problems.push('REDIS_URL has no host, e.g. redis://localhost:6379.');
+  const db = url.pathname.replace(/^\//, '');
+  if (db && !/^\d+$/.test(db)) problems.push('REDIS_URL: the path, when present, is a database number (e.g. /0).');
+  return { kind: 'redis', url: value, timeoutMs };
 }
 
 function readJwt(read: (name: string) => string | undefined, problems: string[]): JwtVerificationConfig | undefined {

@@ -6,12 +6,31 @@ export interface CookieConfig {
   secure: boolean;
   /** Largest value written into one cookie before the session is split. */
   chunkSize: number;
+  /**
+   * The most the session's cookies may take together, counted as `Set-Cookie` writes them (names, values and
+   * attributes): a session that needs more is refused, never written, so no browser is locked out by a 431.
+   */
+  maxBytes: number;
+}
+
+/** Where sessions live: in the cookie (encrypted), or in the store with only an id and a key in the cookie. */
+export type SessionMode = 'cookie' | 'server';
+
+export interface SessionConfig {
+  mode: SessionMode;
+  /** Ends a session unused this long (epoch ms span); none when unset. */
+  idleMs?: number;
+  /** Ends a session this long after sign-in, whatever its refresh token says; none when unset. */
+  maxAgeMs?: number;
 }
 
 export interface RefreshConfig {
   /** How long a finished refresh is remembered for requests still carrying the old cookie. */
   graceMs: number;
+  /** How long a request waits for a refresh before answering 503 + Retry-After. */
   timeoutMs: number;
+  /** How long the refresh call itself may run: a late answer is still kept (refresh/refresher.ts). */
+  callTimeoutMs: number;
 }
 
 export type PresetName = 'envelope' | 'oauth2' | 'simplejwt' | 'oidc';
@@ -58,10 +77,24 @@ export interface JwtVerificationConfig {
   audience?: string;
 }
 
-/** Upstash Redis (REST), used for cross-instance refresh coordination and rate limiting when set. */
-export interface StoreConfig {
+/**
+ * The shared store: Upstash Redis over REST (any runtime), or a Redis/Valkey server over TCP (`REDIS_URL`, Node only).
+ * Used for cross-instance refresh coordination, rate limits, revocation and server-held sessions.
+ */
+export type StoreConfig = UpstashStoreConfig | RedisStoreConfig;
+
+export interface UpstashStoreConfig {
+  kind: 'upstash';
   url: string;
   token: string;
+  /** Deadline of one store call; past it the caller degrades (see refresh/ and ratelimit/). */
+  timeoutMs: number;
+}
+
+export interface RedisStoreConfig {
+  kind: 'redis';
+  /** `redis://` or `rediss://` (TLS), with credentials and database as the URL gives them. */
+  url: string;
   /** Deadline of one store call; past it the caller degrades (see refresh/ and ratelimit/). */
   timeoutMs: number;
 }
@@ -101,6 +134,7 @@ export interface BffConfig {
   jwt?: JwtVerificationConfig;
   store?: StoreConfig;
   cookie: CookieConfig;
+  session: SessionConfig;
   refresh: RefreshConfig;
   /** The runtime policy before any Edge Config document: built-in defaults overridden by the environment. */
   policy: Policy;

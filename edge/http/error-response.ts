@@ -19,6 +19,7 @@ const STATUS: Record<BffErrorCode, number> = {
   backend_unavailable: 503,
   refresh_unavailable: 503,
   session_too_large: 502,
+  session_unavailable: 503,
   rate_limited: 429,
   rate_limit_unavailable: 503,
   maintenance: 503,

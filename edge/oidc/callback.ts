@@ -1,7 +1,7 @@
 import { errors as joseErrors } from 'jose';
 import { NextResponse, type NextRequest } from 'next/server';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
-import { sealNewSession } from '../auth/new-session.ts';
+import { startSession } from '../auth/new-session.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
 import { isObject, userFrom } from '../backend/presets/read-json.ts';
 import { mappedUser } from '../backend/user-source.ts';
@@ -79,7 +79,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     return fail('backend_unavailable', 'Signing in through the identity provider failed. Please try again shortly.');
   }
 
-  const sealed = await sealNewSession(session, rt);
+  const sealed = await startSession(session, rt, req);
   if (sealed instanceof BffError) return fail(sealed.code, sealed.message);
   const res = done(seeOther(req, config, tx.next));
   setResponseCookies(res, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));

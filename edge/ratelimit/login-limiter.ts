@@ -6,6 +6,7 @@ import { failureKind, logWarn } from '../log.ts';
 import type { Policy, WindowLimit } from '../policy/types.ts';
 import { identifierForLimits, networkForLimits } from './keys.ts';
 import { memorySlidingWindow } from './memory.ts';
+import type { RedisCommands } from '../store/commands.ts';
 import type { LimitResult, WindowLimiter } from './types.ts';
 import { upstashSlidingWindow } from './upstash.ts';
 
@@ -27,14 +28,15 @@ export interface LoginLimiter {
  * Identifiers are normalised (ratelimit/keys.ts) and hashed: the store never holds an email address.
  * Upstash when configured, else in memory (per instance). Limiters are rebuilt when the policy's numbers change.
  */
-export function createLoginLimiter(config: BffConfig, now: () => number = Date.now): LoginLimiter {
+/** `commands`: the shared store's transport when there is one (store/connect.ts); per-instance memory otherwise. */
+export function createLoginLimiter(config: BffConfig, now: () => number = Date.now, commands?: RedisCommands): LoginLimiter {
   const windows = new Map<string, WindowLimiter>();
   const windowFor = (name: string, w: WindowLimit) => {
     const id = `${name}:${w.limit}/${w.windowSeconds}`;
     let limiter = windows.get(id);
     if (!limiter) {
-      limiter = config.store
-        ? upstashSlidingWindow(config.store, `bff:rl:${name}:${w.limit}-${w.windowSeconds}`, w.limit, w.windowSeconds, config.rateLimitTimeoutMs)
+      limiter = commands
+        ? upstashSlidingWindow(commands, `bff:rl:${name}:${w.limit}-${w.windowSeconds}`, w.limit, w.windowSeconds, config.rateLimitTimeoutMs)
         : memorySlidingWindow(w.limit, w.windowSeconds * 1000, now);
       windows.set(id, limiter);
     }

@@ -1,16 +1,15 @@
 import type { Redis } from '@upstash/redis';
-import type { StoreConfig } from '../config/types.ts';
-import { upstashRest } from '../store/upstash-rest.ts';
+import type { RedisCommands } from '../store/commands.ts';
 import type { WindowLimiter } from './types.ts';
 
 /**
- * @upstash/ratelimit's sliding window on Upstash Redis, shared by every instance. Its own timeout
+ * @upstash/ratelimit's sliding window on the shared store (Upstash REST or Redis), shared by every instance. Its own timeout
  * lets requests through (`reason: "timeout"`) and its network errors throw: both are turned into
  * a throw here, so the caller applies the configured failure policy to either.
  */
-export function upstashSlidingWindow(store: StoreConfig, prefix: string, limit: number, windowSeconds: number, timeoutMs: number): WindowLimiter {
+export function upstashSlidingWindow(commands: RedisCommands, prefix: string, limit: number, windowSeconds: number, timeoutMs: number): WindowLimiter {
   // Ratelimit only calls evalsha/eval for single-region windows and resets (tests hold it to that).
-  const redis = upstashRest(store) as unknown as Redis;
+  const redis = commands as unknown as Redis;
   const limiter = import('@upstash/ratelimit').then(
     ({ Ratelimit }) => new Ratelimit({ redis, prefix, limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`), timeout: timeoutMs, analytics: false }),
   );

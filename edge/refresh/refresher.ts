@@ -8,21 +8,34 @@ import { digestKey } from '../crypto/digest-key.ts';
 import { BffError } from '../errors.ts';
 import { runHook, type BffHooks } from '../hooks.ts';
 import { logWarn } from '../log.ts';
-import { fitsInCookies } from '../session/chunks.ts';
 import { sealSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 import type { Session } from '../session/types.ts';
 import type { KvStore } from '../store/types.ts';
 import { coordinatedRefresh } from './cross-instance.ts';
 import { accessExpired, refreshDue } from './due.ts';
-import { unavailable, type RefreshOutcome } from './outcome.ts';
+import { unavailable, type RefreshOutcome, type Refreshed } from './outcome.ts';
 import { SingleFlight } from './single-flight.ts';
 
 export type { RefreshOutcome } from './outcome.ts';
 
+export interface RefreshOptions {
+  /**
+   * Keeps a renewed session where later requests find it (session/storage/): called once per rotation, by whoever
+   * redeemed it, before any other request or instance is told the outcome. Its failure is logged, never fatal.
+   */
+  persist?: (next: Refreshed) => Promise<void>;
+  /** The runtime's `waitUntil`: a backend call that outlives this request's deadline is seen to its end. */
+  waitUntil?: (work: Promise<unknown>) => void;
+}
+
 export interface Refresher {
-  /** Renews `session`, following successors until the session's access token is outside `maxSkewMs` (refresh/due.ts). */
-  refresh(session: Session, maxSkewMs: number): Promise<RefreshOutcome>;
+  /**
+   * Renews `session`, following successors until the session's access token is outside `maxSkewMs` (refresh/due.ts).
+   * Answers within `REFRESH_TIMEOUT_MS`; the backend call itself may run up to `REFRESH_CALL_TIMEOUT_MS`, and a late
+   * answer still reaches `persist` and every request that asks for the same token afterwards.
+   */
+  refresh(session: Session, maxSkewMs: number, options?: RefreshOptions): Promise<RefreshOutcome>;
 }
 
 export interface RefresherDeps {
@@ -33,6 +46,8 @@ export interface RefresherDeps {
   /** When set, refreshes are coordinated across instances through it. */
   store?: KvStore;
   hooks?: BffHooks;
+  /** Whether a sealed session can be kept where this deployment keeps sessions (cookie mode: the size limit). */
+  fits?: (sealed: string) => boolean;
   fetch?: typeof fetch;
   now?: () => number;
   /** How a loser waits between looks at the store (injected by the simulation test). */
@@ -45,12 +60,13 @@ export interface RefresherDeps {
  * remembered. An outcome reused from the grace window whose own access token is due by now leads on to a refresh of
  * its successor, so a late request with an old cookie lands on the newest session and never sends a dead token.
  */
-export function createRefresher({ config, adapter, keyring, verifier, store, hooks, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
+export function createRefresher({ config, adapter, keyring, verifier, store, hooks, fits = () => true, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
   /** The backend call itself: runs once per refresh token across every request (and instance, with a store). */
-  async function redeem(session: Session, refreshToken: string): Promise<RefreshOutcome> {
+  async function redeem(session: Session, refreshToken: string, persist?: RefreshOptions['persist']): Promise<RefreshOutcome> {
     const outcome = await redeemOnce(session, refreshToken);
+    if (outcome.kind === 'refreshed' && persist) await persist(outcome).catch(() => logWarn('session_persist_failed'));
     const event = { user: outcome.kind === 'refreshed' ? outcome.session.user : session.user, sessionId: session.sid };
     if (outcome.kind === 'refreshed') await runHook(hooks, 'onRefresh', event);
     if (outcome.kind === 'rejected') await runHook(hooks, 'onLogout', { ...event, reason: 'refresh_rejected' });
@@ -59,7 +75,8 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
 
   async function redeemOnce(session: Session, refreshToken: string): Promise<RefreshOutcome> {
     try {
-      const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken), config.refresh.timeoutMs, fetchImpl);
+      // Not the request's deadline: a backend that commits a rotation and answers late must still be heard.
+      const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken), config.refresh.callTimeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);
       if (!parsed.ok) {
         logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status });
@@ -74,20 +91,28 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
       }
       // The backend has rotated the refresh token: throwing the answer away would log the user out for an outage.
       if (verdict === 'unavailable') logWarn('refresh_token_unverifiable', { kept: true });
-      const sealed = await sealSession(next, keyring);
-      if (!fitsInCookies(sealed, config.cookie.chunkSize)) {
-        logWarn('session_too_large', { bytes: sealed.length });
-        return unavailable();
-      }
-      return { kind: 'refreshed', session: next, sealed };
+      return await sealFitting(next);
     } catch (error) {
       logWarn('refresh_failed', { reason: error instanceof BffError ? error.code : 'backend_error' });
       return unavailable();
     }
   }
 
-  // The worst case under the lock: the late read, the backend call, the JWKS fetch, the publish.
-  const workMs = (config.store?.timeoutMs ?? 0) * 2 + config.refresh.timeoutMs + (verifier ? JWKS_TIMEOUT_MS : 0) + 1_000;
+  /**
+   * The rotation is spent at the backend by now: a session too large to keep loses only its ID token (a logout hint),
+   * never the new refresh token.
+   */
+  async function sealFitting(next: Session): Promise<RefreshOutcome> {
+    const sealed = await sealSession(next, keyring);
+    if (fits(sealed)) return { kind: 'refreshed', session: next, sealed };
+    const lean = { ...next, idToken: undefined };
+    const leanSealed = next.idToken ? await sealSession(lean, keyring) : sealed;
+    logWarn('session_too_large', { bytes: sealed.length, idTokenDropped: leanSealed !== sealed });
+    return fits(leanSealed) ? { kind: 'refreshed', session: lean, sealed: leanSealed } : unavailable();
+  }
+
+  // The worst case under the lock: the late read, the backend call, the JWKS fetch, the persist and the publish.
+  const workMs = (config.store?.timeoutMs ?? 0) * 4 + config.refresh.callTimeoutMs + (verifier ? JWKS_TIMEOUT_MS : 0) + 1_000;
   const coordination = store && {
     store,
     keyring,
@@ -99,25 +124,50 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
     sleep,
   };
 
-  async function once(session: Session): Promise<RefreshOutcome> {
+  async function once(session: Session, persist: RefreshOptions['persist']): Promise<RefreshOutcome> {
     const token = session.refreshToken;
     if (!token) return accessExpired(session, now()) ? { kind: 'rejected' } : unavailable();
     const key = await digestKey(token);
-    return flight.run(key, () => (coordination ? coordinatedRefresh(key, () => redeem(session, token), coordination) : redeem(session, token)));
+    const run = () => redeem(session, token, persist);
+    return flight.run(key, () => (coordination ? coordinatedRefresh(key, run, coordination) : run()));
+  }
+
+  async function chain(session: Session, maxSkewMs: number, persist: RefreshOptions['persist']): Promise<RefreshOutcome> {
+    let outcome = await once(session, persist);
+    for (let hop = 1; outcome.kind === 'refreshed' && refreshDue(outcome.session, now(), maxSkewMs); hop++) {
+      if (hop >= DEFAULTS.maxSuccessorHops) return unavailable(outcome);
+      const next = await once(outcome.session, persist);
+      if (next.kind === 'unavailable') return unavailable(outcome);
+      outcome = next;
+    }
+    return outcome;
   }
 
   return {
-    async refresh(session, maxSkewMs) {
-      let outcome = await once(session);
-      for (let hop = 1; outcome.kind === 'refreshed' && refreshDue(outcome.session, now(), maxSkewMs); hop++) {
-        if (hop >= DEFAULTS.maxSuccessorHops) return unavailable(outcome);
-        const next = await once(outcome.session);
-        if (next.kind === 'unavailable') return unavailable(outcome);
-        outcome = next;
-      }
-      return outcome;
+    async refresh(session, maxSkewMs, options = {}) {
+      const work = chain(session, maxSkewMs, options.persist);
+      const outcome = await withDeadline(work, config.refresh.timeoutMs);
+      if (outcome) return outcome;
+      // This request answers "try again"; the call goes on, and its outcome serves the next request (single-flight,
+      // the store) and is persisted as soon as it arrives.
+      logWarn('refresh_slow', { waitedMs: config.refresh.timeoutMs, continuing: true });
+      options.waitUntil?.(work);
+      return unavailable();
     },
   };
+}
+
+/** The work's result, or undefined when `ms` pass first (the work is not cancelled). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

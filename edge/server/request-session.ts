@@ -1,48 +1,74 @@
 import { cookies } from 'next/headers';
-import type { BffError } from '../errors.ts';
+import { BffError } from '../errors.ts';
 import { accessExpired } from '../refresh/due.ts';
 import { renewIfDue } from '../refresh/renew.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { planSessionCookies, type CookieWrite } from '../session/cookie-writes.ts';
 import { readSession } from '../session/read.ts';
+import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 import type { Session } from '../session/types.ts';
 
 type Jar = Awaited<ReturnType<typeof cookies>>;
 
-/** The session of the request being rendered, as the middleware left it (already refreshed when it was due). */
-export async function requestSession(rt: BffRuntime): Promise<{ session: Session | null; jar: Jar }> {
-  const jar = await cookies();
-  const session = await readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.sessions);
-  if (!session || (await rt.revocations.isRevoked(session))) return { session: null, jar };
-  return { session, jar };
+export interface RequestSession {
+  value?: string;
+  session: Session | null;
+  /** The store could not say (server mode, store down): not signed out. */
+  error?: BffError;
+  jar: Jar;
 }
 
-export type UsableSession = { session: Session } | { session: null; error?: BffError };
+/** The session of the request being rendered, as the middleware left it (already refreshed when it was due). */
+export async function requestSession(rt: BffRuntime): Promise<RequestSession> {
+  const jar = await cookies();
+  const { value, session } = await readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.sessions);
+  if (session === SESSION_UNKNOWN) return { value, session: null, error: unknownSession(), jar };
+  if (!session || (await rt.revocations.isRevoked(session))) return { value, session: null, jar };
+  return { value, session, jar };
+}
+
+export type UsableSession = { session: Session; value: string } | { session: null; error?: BffError };
 
 /**
- * A session whose access token may be sent, with the middleware's own refresh rules (refresh/renew.ts). Needed only where the
- * middleware did not run or the render outlived the skew. A Server Component cannot write cookies: the refreshed
- * session then reaches the browser from the grace window on its next request (refresh/refresher.ts).
+ * A session whose access token may be sent, with the middleware's own rules (refresh/renew.ts). Needed only where the
+ * middleware did not run or the render outlived the skew. A refresh is made only where its result is kept: in server
+ * mode (the store holds the session), with a shared store (the successor register: the browser's next request lands
+ * on it), or where cookies can be written (route handlers, Server Actions). A Server Component without either uses
+ * the access token while it lives, and otherwise answers as the middleware does on an outage (503, Retry-After): the
+ * middleware refreshes on the browser's next request.
  */
 export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
-  const { session, jar } = await requestSession(rt);
-  if (!session) return { session: null };
-  const renewal = await renewIfDue(session, rt, (await rt.policy.current()).refreshSkewSeconds * 1000, () => true);
+  const { value, session, error, jar } = await requestSession(rt);
+  if (!session || !value) return { session: null, error };
+  const mayRefresh = () => rt.sessions.mode === 'server' || rt.store !== undefined || canWrite(jar, planSessionCookies(rt.config.cookie, value, session.refreshExpiresAt, []));
+  const renewal = await renewIfDue(value, session, rt, (await rt.policy.current()).refreshSkewSeconds * 1000, { mayRefresh });
   const present = () => jar.getAll().map((c) => c.name);
   if (renewal.ended) {
-    if (renewal.ended === 'refresh_rejected') write(jar, planSessionCookies(rt.config.cookie, null, 0, present()));
+    if (renewal.ended === 'refresh_rejected') {
+      await rt.sessions.refused(value, session);
+      canWrite(jar, planSessionCookies(rt.config.cookie, null, 0, present()));
+    }
     return { session: null };
   }
   const current = renewal.session;
-  if (renewal.sealed) write(jar, planSessionCookies(rt.config.cookie, renewal.sealed, current.refreshExpiresAt, present()));
-  if (renewal.error && accessExpired(current, rt.now())) return { session: null, error: renewal.error };
-  return { session: current };
+  if (renewal.cookie) canWrite(jar, planSessionCookies(rt.config.cookie, renewal.cookie, current.refreshExpiresAt, present()));
+  if (accessExpired(current, rt.now())) return { session: null, error: renewal.error ?? unavailableRefresh() };
+  return { session: current, value };
 }
 
-function write(jar: Jar, writes: readonly CookieWrite[]): void {
+const unknownSession = () => new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });
+const unavailableRefresh = () => new BffError('refresh_unavailable', 'The session could not be renewed right now.', { retryAfter: 5 });
+
+/**
+ * Writes cookies where the render allows it: true in route handlers and Server Actions, false in a Server Component
+ * (cookies are read-only while rendering). Re-writing the current value with its own attributes is how the server
+ * helpers ask before spending a refresh token.
+ */
+function canWrite(jar: Jar, writes: readonly CookieWrite[]): boolean {
   try {
     for (const w of writes) jar.set(w.name, w.value, w.options);
+    return true;
   } catch {
-    // A Server Component: cookies are read-only while rendering (see above).
+    return false;
   }
 }

@@ -1,18 +1,21 @@
 import type { CookieConfig } from '../config/types.ts';
 import { joinChunks } from './chunks.ts';
-import type { SessionOpener } from './open-cache.ts';
+import { SESSION_UNKNOWN, type SessionStorage } from './storage/types.ts';
 import type { Session } from './types.ts';
 
 /** Reads the (possibly chunked) session cookie through any cookie getter: NextRequest, `cookies()`, a test map. */
 export function readSessionValue(get: (name: string) => string | undefined, cookie: CookieConfig): string | undefined {
-  return joinChunks(get, cookie.name);
+  return joinChunks(get, cookie);
 }
 
-export async function readSession(
-  get: (name: string) => string | undefined,
-  cookie: CookieConfig,
-  sessions: SessionOpener,
-): Promise<Session | null> {
+export interface Presented {
+  /** The session cookie's value, when the request carries one. */
+  value?: string;
+  session: Session | null | typeof SESSION_UNKNOWN;
+}
+
+/** The session a request presents, opened where sessions live. */
+export async function readSession(get: (name: string) => string | undefined, cookie: CookieConfig, sessions: Pick<SessionStorage, 'open'>): Promise<Presented> {
   const value = readSessionValue(get, cookie);
-  return value ? sessions.open(value) : null;
+  return { value, session: value ? await sessions.open(value) : null };
 }

@@ -17,6 +17,11 @@ export interface RevocationList {
   revoke(session: Session): Promise<void>;
   /** Ends every session of a provider session or user signed in before `at`, on every instance, for `ttlMs`. */
   endProviderSessions(logout: ProviderLogout, ttlMs: number): Promise<void>;
+  /**
+   * Ends every cookie-mode session of one of our users signed in until now, but `exceptSid`, on every instance, for
+   * `ttlMs` (logout with scope `others` or `global`). Needs the store: false without one.
+   */
+  endUserSessions(userId: string, exceptSid: string | undefined, ttlMs: number): Promise<boolean>;
   isRevoked(session: Session): Promise<boolean>;
 }
 
@@ -33,6 +38,7 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
   const revoked = new Map<string, number>(); // sid -> until
   const clearUntil = new Map<string, number>(); // sid -> "not revoked" known until
   const providerLogouts = new Map<string, number>(); // provider key -> logout time
+  const userKey = async (userId: string) => `bff:user-logout:${await digestKey(userId)}`;
   const key = (sid: string) => `bff:revoked:${sid}`;
   const remember = (map: Map<string, number>, id: string, value: number) => {
     if (map.size >= maxRemembered) map.delete(map.keys().next().value!);
@@ -50,6 +56,13 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
   function endedBy(session: Session, kind: 'sid' | 'sub', logoutAt: number | undefined): boolean {
     if (logoutAt === undefined) return false;
     return kind === 'sid' || session.signedInAt === undefined || session.signedInAt <= logoutAt;
+  }
+
+  /** `"<time> <sid spared>"`: sessions signed in until then end, but the one that asked. */
+  function endedByUser(session: Session, marker: string | null): boolean {
+    if (marker === null) return false;
+    const [at, spared] = marker.split(' ');
+    return session.sid !== spared && (session.signedInAt === undefined || session.signedInAt <= Number(at));
   }
 
   return {
@@ -76,6 +89,12 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
         logWarn('session_revocation_unshared');
       }
     },
+    async endUserSessions(userId, exceptSid, ttlMs) {
+      if (!store) return false;
+      clearUntil.clear();
+      await store.set(await userKey(userId), `${now()} ${exceptSid ?? ''}`, ttlMs);
+      return true;
+    },
     async isRevoked(session) {
       const sid = session.sid;
       const t = now();
@@ -90,9 +109,11 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
       if (!sid || !store || (clearUntil.get(sid) ?? 0) > t) return false;
       try {
         const keys = provider ? await providerKeys(provider) : {};
-        const [own, bySid, bySub] = await Promise.all([key(sid), keys.sid, keys.sub].map((k) => (k ? store.get(k) : null)));
-        const at = (value: string | null) => (value === null ? undefined : Number(value));
-        if (own !== null || endedBy(session, 'sid', at(bySid)) || endedBy(session, 'sub', at(bySub))) {
+        const names = [key(sid), await userKey(session.user.id), ...[keys.sid, keys.sub].filter((k): k is string => !!k)];
+        const [own, byUser, ...byProvider] = await store.getMany(names);
+        const at = (value: string | null | undefined) => (value == null ? undefined : Number(value));
+        const [bySid, bySub] = keys.sid ? byProvider : [undefined, byProvider[0]];
+        if (own !== null || endedByUser(session, byUser) || endedBy(session, 'sid', at(bySid)) || endedBy(session, 'sub', at(bySub))) {
           remember(revoked, sid, session.refreshExpiresAt);
           return true;
         }

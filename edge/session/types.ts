@@ -20,6 +20,8 @@ export interface Session {
   user: User;
   /** When the user signed in (epoch ms; absent in cookies from before 0.2): provider logouts end sessions begun before them. */
   signedInAt?: number;
+  /** When the session was last used, for the idle timeout (SESSION_IDLE_SECONDS); written at most once a minute. */
+  lastSeenAt?: number;
   /** AUTH_PRESET=oidc: the provider's ID token (the hint for RP-initiated logout) and who the provider says signed in. */
   idToken?: string;
   provider?: ProviderSession;
@@ -29,4 +31,15 @@ export interface Session {
 export interface ProviderSession {
   sub: string;
   sid?: string;
+}
+
+/** One of a user's sessions as the sessions list shows it: never a token. */
+export interface SessionSummary {
+  /** The sign-in's id (`sid`): what `endSession(id)` takes. */
+  id: string;
+  /** The session of the request asking. */
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent?: string;
 }

@@ -1,12 +1,20 @@
 /**
- * The small key-value interface shared by cross-instance refresh coordination and login rate
- * limiting. Implementations throw on any store failure; callers decide how to degrade.
+ * The small key-value interface shared by refresh coordination, rate limiting, revocation and server-held sessions.
+ * Two implementations: Upstash REST (every runtime, store/upstash-rest.ts) and a Redis client (Node, store/redis.ts).
+ * Implementations throw on any store failure; callers decide how to degrade.
  */
 export interface KvStore {
   get(key: string): Promise<string | null>;
+  /** Several keys in one round trip; `null` where a key is absent. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** SET NX PX: true when the key was absent and is now ours. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes the key only while it still holds `value` (a lock we own, not one taken over since). */
   deleteIfValue(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Adds `member` to the set at `key`, which then lives at least `ttlMs`. */
+  addMember(key: string, member: string, ttlMs: number): Promise<void>;
+  removeMember(key: string, member: string): Promise<void>;
+  members(key: string): Promise<string[]>;
 }

@@ -1,6 +1,6 @@
-import type { StoreConfig } from '../config/types.ts';
+import type { UpstashStoreConfig } from '../config/types.ts';
 import { StoreError } from '../errors.ts';
-import type { KvStore } from './types.ts';
+import type { RedisCommands } from './commands.ts';
 
 /**
  * The few Redis commands this project needs, spoken over Upstash's REST protocol (POST a JSON
@@ -8,14 +8,7 @@ import type { KvStore } from './types.ts';
  * instead of @upstash/redis to keep that SDK (about 18 KB gzip) out of the edge middleware bundle;
  * tests run it and @upstash/ratelimit against real redis-server through the REST fixture.
  */
-export interface UpstashRest {
-  command(args: (string | number)[]): Promise<unknown>;
-  /** The two calls @upstash/ratelimit makes for single-region limits and resets. */
-  evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
-  eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
-}
-
-export function upstashRest(config: StoreConfig): UpstashRest {
+export function upstashRest(config: UpstashStoreConfig): RedisCommands {
   async function command(args: (string | number)[]): Promise<unknown> {
     const res = await fetch(config.url, {
       method: 'POST',
@@ -34,27 +27,6 @@ export function upstashRest(config: StoreConfig): UpstashRest {
     command,
     evalsha: (sha, keys, args) => script('EVALSHA', sha, keys, args),
     eval: (source, keys, args) => script('EVAL', source, keys, args),
-  };
-}
-
-const DELETE_IF_VALUE = 'if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0';
-
-export function upstashStore(config: StoreConfig): KvStore {
-  const redis = upstashRest(config);
-  return {
-    async get(key) {
-      const value = await redis.command(['GET', key]);
-      return typeof value === 'string' ? value : null;
-    },
-    async set(key, value, ttlMs) {
-      await redis.command(['SET', key, value, 'PX', ttlMs]);
-    },
-    async setIfAbsent(key, value, ttlMs) {
-      return (await redis.command(['SET', key, value, 'NX', 'PX', ttlMs])) === 'OK';
-    },
-    async deleteIfValue(key, value) {
-      await redis.eval(DELETE_IF_VALUE, [key], [value]);
-    },
   };
 }
 

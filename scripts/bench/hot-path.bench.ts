@@ -24,6 +24,6 @@ describe('session hot path (plain Node)', () => {
   });
   bench('cookie parse (Cookie header → session value)', () => {
     const cookies = new RequestCookies(new Headers({ cookie: header }));
-    joinChunks((name) => cookies.get(name)?.value, '__Host-bff_session');
+    joinChunks((name) => cookies.get(name)?.value, { name: '__Host-bff_session', secure: true, chunkSize: 3500, maxBytes: 12 * 1024 });
   });
 });

@@ -16,6 +16,8 @@ declare module 'vitest' {
     chromium: string;
     /** The Upstash REST fixture in front of a real redis-server, shared by the tests that need a store. */
     upstashUrl: string;
+    /** The same redis-server, for REDIS_URL (the Node runtime's Redis client). */
+    redisUrl: string;
   }
 }
 
@@ -56,6 +58,7 @@ export default async function setup(project: TestProject) {
   project.provide('sessionSecret', SESSION_SECRET);
   project.provide('chromium', CHROMIUM);
   project.provide('upstashUrl', upstashUrl);
+  project.provide('redisUrl', `redis://127.0.0.1:${redisPort}`);
 
   return async () => {
     if (/\b500\b.*Error|Error: Failed to load external module/.test(app.output())) {

@@ -11,7 +11,7 @@ interface Echo {
 
 /** The tokens inside the jar's session cookie, read the way only the server can. */
 async function tokensOf(jar: CookieJar): Promise<string[]> {
-  const value = joinChunks((n) => jar.cookies.get(n), '__Host-bff_session')!;
+  const value = joinChunks((n) => jar.cookies.get(n), { name: '__Host-bff_session', secure: true, chunkSize: 3500, maxBytes: 12 * 1024 })!;
   const session = await openSession(value, await keyringFor([SESSION_SECRET]));
   return [session!.accessToken, session!.refreshToken!];
 }

@@ -27,7 +27,7 @@ describe('the auth endpoints under one prefix', () => {
     const session = await handlers.GET(request('/api/auth/session'));
     expect(await session.json()).toEqual({ user: null });
     const logout = await handlers.POST(request('/api/auth/logout', { method: 'POST', headers: { origin: 'http://localhost:3000' } }));
-    expect(await logout.json()).toEqual({ ok: true });
+    expect(await logout.json()).toEqual({ ok: true, scope: 'local' });
     expect((await handlers.POST(request('/api/auth/session', { method: 'POST' }))).status).toBe(405);
     expect((await handlers.GET(request('/api/auth/other'))).status).toBe(404);
   });

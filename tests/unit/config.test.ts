@@ -19,7 +19,9 @@ describe('configuration', () => {
     const config = loadConfig(valid);
     expect(config.policy.protectedPaths).toEqual(['/dashboard', '/account']);
     expect(config.policy.refreshSkewSeconds).toBe(30);
-    expect(config.refresh).toEqual({ graceMs: 30_000, timeoutMs: 5_000 });
+    expect(config.refresh).toEqual({ graceMs: 30_000, timeoutMs: 5_000, callTimeoutMs: 60_000 });
+    expect(config.session).toEqual({ mode: 'cookie', idleMs: undefined, maxAgeMs: undefined });
+    expect(config.cookie.maxBytes).toBe(12 * 1024);
     expect(config.clientIp).toEqual({ onVercel: false, trustedProxyCount: 0 });
     expect(config.store).toBeUndefined();
     expect(config.edgeConfig).toBeUndefined();
@@ -49,6 +51,15 @@ describe('configuration', () => {
     expect(problems({ ...valid, RATE_LIMIT_ON_ERROR: 'maybe' })[0]).toMatch(/^RATE_LIMIT_ON_ERROR: must be "closed" or "open"/);
     expect(problems({ ...valid, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })[0]).toMatch(/Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
     expect(problems({ ...valid, EDGE_CONFIG: 'not a url' })[0]).toMatch(/EDGE_CONFIG must be an Edge Config connection string/);
+    expect(problems({ ...valid, SESSION_MODE: 'redis' })[0]).toMatch(/SESSION_MODE must be "cookie" or "server"/);
+    expect(problems({ ...valid, SESSION_IDLE_SECONDS: '5' })[0]).toMatch(/SESSION_IDLE_SECONDS must be an integer ≥ 60/);
+    expect(problems({ ...valid, REFRESH_TIMEOUT_MS: '5000', REFRESH_CALL_TIMEOUT_MS: '1000' })[0]).toMatch(/REFRESH_CALL_TIMEOUT_MS must be at least REFRESH_TIMEOUT_MS/);
+  });
+
+  it('server-held sessions need a store, and say which', () => {
+    expect(problems({ ...valid, SESSION_MODE: 'server' })[0]).toMatch(/SESSION_MODE=server keeps sessions in a store: set UPSTASH_REDIS_REST_URL .* or REDIS_URL/);
+    const server = loadConfig({ ...valid, SESSION_MODE: 'server', REDIS_URL: 'redis://localhost:6379', SESSION_IDLE_SECONDS: '1800', SESSION_MAX_AGE_SECONDS: '86400' });
+    expect(server.session).toEqual({ mode: 'server', idleMs: 1_800_000, maxAgeMs: 86_400_000 });
   });
 
   it('reads the environment overrides of the runtime policy and the store', () => {
@@ -69,7 +80,7 @@ describe('configuration', () => {
       rateLimit: { onError: 'open', loginPerIp: { limit: 10, windowSeconds: 60 } },
       allowedOrigins: ['https://admin.example.com'],
     });
-    expect(config.store).toEqual({ url: 'https://x.upstash.io', token: 't', timeoutMs: 1000 });
+    expect(config.store).toEqual({ kind: 'upstash', url: 'https://x.upstash.io', token: 't', timeoutMs: 1000 });
     expect(config.clientIp.trustedProxyCount).toBe(1);
     expect(config.edgeConfig).toMatchObject({ key: 'bff', ttlMs: 10_000 });
   });

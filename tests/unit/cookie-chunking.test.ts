@@ -25,7 +25,7 @@ describe('session cookie chunking', () => {
     expect(writes.every((w) => w.value.length <= cookie.chunkSize)).toBe(true);
     expect(writes.map((w) => w.name)).toEqual(writes.map((_, i) => `__Host-bff_session.${i}`));
     const jar = new Map(writes.map((w) => [w.name, w.value]));
-    const joined = joinChunks((n) => jar.get(n), cookie.name)!;
+    const joined = joinChunks((n) => jar.get(n), cookie)!;
     expect(await openSession(joined, ring)).toEqual(big);
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { clientIp } from '@/edge/ratelimit/client-ip';
+import type { UpstashStoreConfig } from '@/edge/config/types';
 import { createLoginLimiter } from '@/edge/ratelimit/login-limiter';
+import { upstashRest } from '@/edge/store/upstash-rest';
 import { identifierForLimits, networkForLimits } from '@/edge/ratelimit/keys';
 import { memorySlidingWindow } from '@/edge/ratelimit/memory';
 import { testConfig } from '../helpers/unit';
@@ -85,7 +87,7 @@ describe('login limiter', () => {
 
   it('a failing store follows the policy: closed refuses with 503, open lets through', async () => {
     const config = testConfig({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'x', RATE_LIMIT_TIMEOUT_MS: '200' });
-    const limiter = createLoginLimiter(config);
+    const limiter = createLoginLimiter(config, Date.now, upstashRest(config.store as UpstashStoreConfig));
     const closed = await limiter.check('1.2.3.4', 'a@example.com', DEFAULT_POLICY);
     expect(closed?.code).toBe('rate_limit_unavailable');
     const open = await limiter.check('1.2.3.4', 'a@example.com', { ...DEFAULT_POLICY, rateLimit: { ...DEFAULT_POLICY.rateLimit, onError: 'open' } });

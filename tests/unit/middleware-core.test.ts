@@ -13,7 +13,7 @@ describe('middleware core (edge/handle)', () => {
   it('a public page without a cookie passes untouched: no override, no cookie, no crypto, no refresh', async () => {
     const rt = await runtime();
     const touched: string[] = [];
-    rt.sessions = { open: async () => (touched.push('decrypt'), null) };
+    rt.sessions = { ...rt.sessions, open: async () => (touched.push('decrypt'), null) };
     rt.refresher = { refresh: async () => (touched.push('refresh'), { kind: 'rejected' }) };
     const res = await handle(request('/', { headers: { cookie: 'theme=dark; _ga=1' } }), rt);
     expect(touched).toEqual([]);

@@ -124,6 +124,11 @@ function flaky(store: KvStore, random: Rng, p: number): KvStore {
   };
   return {
     get: async (k) => (await maybeFail(), store.get(k)),
+    getMany: async (k) => (await maybeFail(), store.getMany(k)),
+    delete: async (k) => (await maybeFail(), store.delete(k)),
+    addMember: async (k, m, ttl) => (await maybeFail(), store.addMember(k, m, ttl)),
+    removeMember: async (k, m) => (await maybeFail(), store.removeMember(k, m)),
+    members: async (k) => (await maybeFail(), store.members(k)),
     set: async (k, v, ttl) => (await maybeFail(), store.set(k, v, ttl)),
     setIfAbsent: async (k, v, ttl) => (await maybeFail(), store.setIfAbsent(k, v, ttl)),
     deleteIfValue: async (k, v) => (await maybeFail(), store.deleteIfValue(k, v)),

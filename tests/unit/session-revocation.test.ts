@@ -34,8 +34,7 @@ describe('revocable sessions', () => {
   it('logout revokes: a copy of the cookie is logged out on the next request, on every instance sharing the store', async () => {
     const store = new MemoryStore();
     const backend = fakeFetch(() => Response.json({ data: [] }));
-    const [one, two] = await Promise.all([runtime({ fetch: backend.fetch }), runtime({ fetch: backend.fetch })]);
-    for (const rt of [one, two]) rt.revocations = revocationList(store);
+    const [one, two] = await Promise.all([runtime({ fetch: backend.fetch, store }), runtime({ fetch: backend.fetch, store })]);
     const cookie = `${one.config.cookie.name}=${await sealSession(session({ sid: 'sid-3' }), one.keyring)}`;
     const origin = { origin: 'http://localhost:3000', host: 'localhost:3000' };
     expect((await logout(request('/api/auth/logout', { method: 'POST', headers: { cookie, ...origin } }), one)).status).toBe(200);

@@ -1,0 +1,222 @@
+import { base64url } from 'jose';
+import type { BffConfig } from '../../config/types.ts';
+import { DEFAULTS } from '../../config/defaults.ts';
+import { digestKey } from '../../crypto/digest-key.ts';
+import { BffError } from '../../errors.ts';
+import { logWarn } from '../../log.ts';
+import type { KvStore } from '../../store/types.ts';
+import { openSession, sealSession } from '../codec.ts';
+import type { SessionKeyring } from '../keys.ts';
+import type { RevocationList } from '../revocation.ts';
+import type { Session, SessionSummary } from '../types.ts';
+import { idleExpired, touchDue } from './idle.ts';
+import { SESSION_UNKNOWN, type SessionMeta, type SessionStorage } from './types.ts';
+
+/** `<id>.<key>`: 16 random bytes naming the record, 32 random bytes of the key that encrypts it (66 characters). */
+const COOKIE_VALUE = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+/** What the store holds per session. Only `s` carries tokens, encrypted under the key that only the cookie holds. */
+interface SessionRecord {
+  v: 1;
+  /** The session, a JWE under the per-session key. */
+  s: string;
+  /** The sign-in's id, for the sessions list and `endSession(id)`. */
+  sid: string;
+  /** Created and last seen, epoch ms. */
+  c: number;
+  l: number;
+  ua?: string;
+}
+
+const recordKey = (id: string) => `bff:session:${id}`;
+const userKey = async (userId: string) => `bff:user-sessions:${await digestKey(userId)}`;
+
+interface ServerStorageDeps {
+  config: Pick<BffConfig, 'session'>;
+  store: KvStore;
+  revocations: RevocationList;
+  now: () => number;
+}
+
+/**
+ * Sessions held in the store: the browser keeps an opaque id and a per-session key, and nothing in the cookie changes
+ * after sign-in, so a refresh made anywhere (middleware, Server Component, route handler, another instance) is kept
+ * whatever happens to the response. The store alone reveals no token (the record is encrypted with the cookie's key),
+ * the cookie alone reveals nothing. Ending a session deletes its record; an instance reuses a record it read for at
+ * most DEFAULTS.serverSessionCacheMs, so an ended session is refused everywhere within that.
+ */
+export function serverStorage({ config, store, revocations, now }: ServerStorageDeps): SessionStorage {
+  const { idleMs, maxAgeMs } = config.session;
+  const cache = new Map<string, { session: Session; record: SessionRecord; until: number }>();
+  const rings = new Map<string, Promise<SessionKeyring>>();
+
+  function parse(value: string): { id: string; key: string } | undefined {
+    const m = COOKIE_VALUE.exec(value);
+    return m ? { id: m[1], key: m[2] } : undefined;
+  }
+
+  function ringFor(key: string): Promise<SessionKeyring> {
+    let ring = rings.get(key);
+    if (!ring) {
+      ring = crypto.subtle
+        .importKey('raw', base64url.decode(key) as Uint8Array<ArrayBuffer>, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+        .then((k) => ({ current: { kid: 's', key: k }, byKid: new Map([['s', k]]) }));
+      if (rings.size >= 2_000) rings.delete(rings.keys().next().value!);
+      rings.set(key, ring);
+    }
+    return ring;
+  }
+
+  /** The record lives as long as the session may: its refresh token, its idle window, its absolute lifetime. */
+  function ttlOf(session: Session, lastSeen: number): number {
+    const ends = [session.refreshExpiresAt, idleMs === undefined ? Infinity : lastSeen + idleMs];
+    if (maxAgeMs !== undefined && session.signedInAt !== undefined) ends.push(session.signedInAt + maxAgeMs);
+    return Math.min(...ends) - now();
+  }
+
+  async function write(id: string, key: string, session: Session, record: SessionRecord): Promise<void> {
+    const ttl = ttlOf(session, record.l);
+    if (ttl <= 0) return;
+    await store.set(recordKey(id), JSON.stringify(record), ttl);
+    cache.set(id, { session: { ...session, lastSeenAt: record.l }, record, until: now() + DEFAULTS.serverSessionCacheMs });
+  }
+
+  async function load(id: string, key: string): Promise<{ session: Session; record: SessionRecord } | null> {
+    const hit = cache.get(id);
+    if (hit && hit.until > now()) return hit;
+    cache.delete(id);
+    const raw = await store.get(recordKey(id));
+    if (raw === null) return null;
+    let record: SessionRecord;
+    try {
+      record = JSON.parse(raw) as SessionRecord;
+    } catch {
+      return null;
+    }
+    if (record.v !== 1 || typeof record.s !== 'string') return null;
+    const opened = await openSession(record.s, await ringFor(key));
+    if (!opened) return null;
+    const session = { ...opened, lastSeenAt: record.l };
+    if (cache.size >= 10_000) cache.delete(cache.keys().next().value!);
+    cache.set(id, { session, record, until: now() + DEFAULTS.serverSessionCacheMs });
+    return { session, record };
+  }
+
+  async function remove(id: string, session: Session): Promise<void> {
+    cache.delete(id);
+    await store.delete(recordKey(id));
+    await store.removeMember(await userKey(session.user.id), id).catch(() => undefined);
+  }
+
+  /** The user's records, read together; ids whose record is gone are dropped from the index on the way. */
+  async function recordsOf(session: Session): Promise<{ id: string; record: SessionRecord }[]> {
+    const index = await userKey(session.user.id);
+    const ids = await store.members(index);
+    const raws = await store.getMany(ids.map(recordKey));
+    const found: { id: string; record: SessionRecord }[] = [];
+    for (const [i, raw] of raws.entries()) {
+      if (raw === null) {
+        await store.removeMember(index, ids[i]).catch(() => undefined);
+        continue;
+      }
+      try {
+        found.push({ id: ids[i], record: JSON.parse(raw) as SessionRecord });
+      } catch {
+        // A record we cannot read is nobody's session.
+      }
+    }
+    return found;
+  }
+
+  return {
+    mode: 'server',
+    async open(value) {
+      const handle = parse(value);
+      if (!handle) return null;
+      let loaded;
+      try {
+        loaded = await load(handle.id, handle.key);
+      } catch {
+        logWarn('session_store_unavailable');
+        return SESSION_UNKNOWN;
+      }
+      if (!loaded) return null;
+      if (idleMs !== undefined && idleExpired(loaded.session, idleMs, now())) {
+        await remove(handle.id, loaded.session).catch(() => undefined);
+        return null;
+      }
+      return loaded.session;
+    },
+    // The record is the newest session by construction: every renewal writes it before anyone sees the outcome.
+    newer: async () => undefined,
+    async renewed(value, next) {
+      const handle = parse(value);
+      if (!handle) return;
+      const loaded = cache.get(handle.id) ?? (await load(handle.id, handle.key));
+      if (!loaded) return;
+      const s = await sealSession(next.session, await ringFor(handle.key));
+      await write(handle.id, handle.key, next.session, { ...loaded.record, s });
+    },
+    // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
+    cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
+    async touch(value, session) {
+      const handle = parse(value);
+      const interval = idleMs ?? DEFAULTS.sessionTouchMs * 4;
+      if (!handle || !touchDue(session, interval, now())) return undefined;
+      const loaded = cache.get(handle.id);
+      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
+      return undefined;
+    },
+    async create(session, meta: SessionMeta) {
+      const id = base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
+      const key = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+      const t = now();
+      try {
+        const s = await sealSession(session, await ringFor(key));
+        const record: SessionRecord = { v: 1, s, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
+        await write(id, key, session, record);
+        await store.addMember(await userKey(session.user.id), id, Math.max(ttlOf(session, t), 1_000));
+      } catch {
+        logWarn('session_store_unavailable');
+        return new BffError('session_unavailable', 'Signing in is unavailable right now. Please try again shortly.', { retryAfter: 5 });
+      }
+      return `${id}.${key}`;
+    },
+    async refused(value, session) {
+      const handle = parse(value);
+      if (handle) await remove(handle.id, session).catch(() => logWarn('session_store_unavailable'));
+    },
+    async end(value, session) {
+      const handle = parse(value);
+      // The id is also revoked, so a provider's or a copied record's session cannot come back from a cache.
+      await revocations.revoke(session);
+      if (handle) await remove(handle.id, session);
+    },
+    async list(value, session) {
+      const current = parse(value)?.id;
+      const summaries: SessionSummary[] = (await recordsOf(session)).map(({ id, record }) => ({
+        id: record.sid,
+        current: id === current,
+        createdAt: new Date(record.c).toISOString(),
+        lastSeenAt: new Date(record.l).toISOString(),
+        userAgent: record.ua,
+      }));
+      return summaries.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+    },
+    async endOthers(value, session, includeCurrent) {
+      const current = parse(value)?.id;
+      for (const { id } of await recordsOf(session)) {
+        if (includeCurrent || id !== current) await remove(id, session);
+      }
+      if (includeCurrent) await revocations.revoke(session);
+      return true;
+    },
+    async endById(_value, session, sid) {
+      const target = (await recordsOf(session)).find(({ record }) => record.sid === sid);
+      if (!target) return false;
+      await remove(target.id, session);
+      return true;
+    },
+    fits: () => true,
+  };
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { loadConfig } from '@/edge/config/load';
+import { DEFAULT_POLICY } from '@/edge/policy/defaults';
+import { createLoginLimiter } from '@/edge/ratelimit/login-limiter';
+import { kvStore, type RedisCommands } from '@/edge/store/commands';
+import { redisCommands } from '@/edge/store/redis';
+import { upstashRest } from '@/edge/store/upstash-rest';
+import { UPSTASH_TOKEN } from '../helpers/global-setup';
+
+const key = (name: string) => `store-test:${name}:${Math.random()}`;
+const upstash = (over: Partial<{ url: string; token: string }> = {}) =>
+  upstashRest({ kind: 'upstash', url: inject('upstashUrl'), token: UPSTASH_TOKEN, timeoutMs: 1000, ...over });
+const redis = (url = inject('redisUrl')) => redisCommands({ kind: 'redis', url, timeoutMs: 1000 });
+
+/**
+ * Both transports of the shared store against a real redis-server: our Upstash REST client (through the REST
+ * fixture) and the Redis client behind REDIS_URL (Node). One command layer above them (store/commands.ts).
+ */
+describe.each([
+  ['Upstash REST', () => upstash()],
+  ['Redis (REDIS_URL)', () => redis()],
+] as [string, () => RedisCommands][])('%s store', (_name, transport) => {
+  it('get / set with TTL / set-if-absent / delete-if-value, with non-ASCII values', async () => {
+    const store = kvStore(transport());
+    const k = key('kv');
+    expect(await store.get(k)).toBeNull();
+    expect(await store.setIfAbsent(k, 'owner-ä', 5_000)).toBe(true);
+    expect(await store.setIfAbsent(k, 'intruder', 5_000)).toBe(false);
+    expect(await store.get(k)).toBe('owner-ä');
+    await store.deleteIfValue(k, 'intruder');
+    expect(await store.get(k)).toBe('owner-ä'); // not ours: kept
+    await store.deleteIfValue(k, 'owner-ä');
+    expect(await store.get(k)).toBeNull();
+    await store.set(k, 'short', 100);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await store.get(k)).toBeNull();
+  });
+
+  it('reads many keys at once, deletes, and keeps sets that live at least as long as asked', async () => {
+    const store = kvStore(transport());
+    const [a, b, s] = [key('a'), key('b'), key('set')];
+    await store.set(a, 'A', 5_000);
+    expect(await store.getMany([a, b])).toEqual(['A', null]);
+    await store.delete(a);
+    expect(await store.get(a)).toBeNull();
+    await store.addMember(s, 'one', 5_000);
+    await store.addMember(s, 'two', 100); // never shortens the set's life
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await store.members(s)).sort()).toEqual(['one', 'two']);
+    await store.removeMember(s, 'one');
+    expect(await store.members(s)).toEqual(['two']);
+  });
+
+  it('@upstash/ratelimit runs on it (evalsha with the NOSCRIPT fallback to eval): counting, and peeking without counting', async () => {
+    const config = loadConfig({ BACKEND_URL: 'http://b.test', SESSION_SECRET: 'x'.repeat(32) });
+    const limiter = createLoginLimiter(config, Date.now, transport());
+    const policy = { ...DEFAULT_POLICY, rateLimit: { ...DEFAULT_POLICY.rateLimit, loginPerIdentifier: { limit: 2, windowSeconds: 60 } } };
+    const who = `${key('id')}@example.com`;
+    // Checks alone never lock an identifier: only failures count.
+    for (let i = 0; i < 4; i++) expect(await limiter.check('10.0.0.1', who, policy)).toBeUndefined();
+    await limiter.failed('10.0.0.1', who, policy);
+    await limiter.failed('10.0.0.1', who, policy);
+    expect((await limiter.check('10.0.0.1', who, policy))?.code).toBe('rate_limited');
+    // Another network is not locked out by that stranger.
+    expect(await limiter.check('10.0.0.2', who, policy)).toBeUndefined();
+  });
+});
+
+describe('store failures are thrown errors, never hangs', () => {
+  it('Upstash REST: Redis errors, auth failures, a dead endpoint', async () => {
+    await expect(upstash().command(['NOSUCHCOMMAND'])).rejects.toThrow(/unknown command/i);
+    await expect(kvStore(upstash({ token: 'wrong' })).get('x')).rejects.toThrow(/Unauthorized/);
+    await expect(kvStore(upstash({ url: 'http://127.0.0.1:9' })).get('x')).rejects.toThrow();
+  });
+
+  it('Redis: Redis errors, a wrong password, a dead server (within the store deadline)', async () => {
+    await expect(redis().command(['NOSUCHCOMMAND'])).rejects.toThrow(/unknown command/i);
+    const url = new URL(inject('redisUrl'));
+    await expect(kvStore(redis(`redis://:wrong@${url.host}`)).get('x')).rejects.toThrow();
+    const started = Date.now();
+    await expect(kvStore(redis('redis://127.0.0.1:9')).get('x')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe('REDIS_URL configuration', () => {
+  const load = (REDIS_URL: string, extra: Record<string, string> = {}) => () =>
+    loadConfig({ BACKEND_URL: 'http://b.test', SESSION_SECRET: 'x'.repeat(32), REDIS_URL, ...extra });
+
+  it('takes redis:// and rediss:// (TLS), and says what is wrong otherwise without echoing credentials', () => {
+    expect(load('redis://localhost:6379')().store).toMatchObject({ kind: 'redis' });
+    expect(load('rediss://user:secret@redis.example.com:6380/2')().store).toMatchObject({ kind: 'redis', url: 'rediss://user:secret@redis.example.com:6380/2' });
+    expect(load('https://user:secret@redis.example.com')).toThrow(/REDIS_URL must use redis:\/\/ or rediss:\/\//);
+    expect(load('https://user:secret@redis.example.com')).not.toThrow(/secret/);
+    expect(load('redis://localhost:6379/x')).toThrow(/database number/);
+    expect(load('redis://localhost:6379', { UPSTASH_REDIS_REST_URL: 'https://u.example.com', UPSTASH_REDIS_REST_TOKEN: 't' })).toThrow(/not both/);
+  });
+});
