@@ -2,6 +2,7 @@ import { logWarn } from '../log.ts';
 import { openSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 import type { KvStore } from '../store/types.ts';
+import type { Session } from '../session/types.ts';
 import { unavailable, type RefreshOutcome } from './outcome.ts';
 
 export interface CoordinationOptions {
@@ -16,6 +17,8 @@ export interface CoordinationOptions {
   lockTtlMs: number;
   /** How long published outcomes serve requests still carrying the old cookie. */
   graceMs: number;
+  /** How long a redeemed token stays known as spent: as long as a cookie carrying it may come back. */
+  spentMs: (session: Session) => number;
   /** How many times a loser looks for the winner's outcome, `pollMs` apart, before answering "try again". */
   polls: number;
   pollMs: number;
@@ -33,12 +36,12 @@ export interface CoordinationOptions {
  * session is kept; the refresh resumes when the store answers. The lock is released on every path but one: when
  * the outcome could not be published, it is left to expire, so that nobody redeems the spent token in the meantime.
  */
-export async function coordinatedRefresh(key: string, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
+export async function coordinatedRefresh(key: string, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
   const lockKey = `bff:refresh:lock:${key}`;
-  const outcomeKey = `bff:refresh:outcome:${key}`;
+  const keys = { outcome: `bff:refresh:outcome:${key}`, spent: `bff:refresh:spent:${key}` };
   try {
     for (let poll = 0; ; poll++) {
-      const published = await readOutcome(o, outcomeKey);
+      const published = await readOutcome(o, keys);
       if (published) return published;
       if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs)) break;
       if (poll >= o.polls) return unavailable();
@@ -48,20 +51,24 @@ export async function coordinatedRefresh(key: string, redeem: () => Promise<Refr
     logWarn('refresh_store_unavailable');
     return unavailable();
   }
-  return redeemHoldingLock(lockKey, outcomeKey, redeem, o);
+  return redeemHoldingLock(lockKey, keys, session, redeem, o);
 }
 
-async function redeemHoldingLock(lockKey: string, outcomeKey: string, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
+type OutcomeKeys = { outcome: string; spent: string };
+
+async function redeemHoldingLock(lockKey: string, keys: OutcomeKeys, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
   let release = true;
   try {
     // The previous holder may have published and released between our read and our lock.
-    const late = await readOutcome(o, outcomeKey);
+    const late = await readOutcome(o, keys);
     if (late) return late;
     const outcome = await redeem();
     if (outcome.kind !== 'unavailable') {
-      try {
-        await o.store.set(outcomeKey, encode(outcome), o.graceMs);
-      } catch {
+      // The whole outcome for the grace window; then only "spent" (a few bytes), for as long as the old cookie lives:
+      // a late request then finds its sign-in's newest session in the successor register, never redeems again.
+      const published = await twice(() => o.store.set(keys.outcome, encode(outcome), o.graceMs));
+      const marked = outcome.kind === 'refreshed' ? await twice(() => o.store.set(keys.spent, '1', Math.max(o.graceMs, o.spentMs(session)))) : true;
+      if (!published || !marked) {
         logWarn('refresh_publish_failed', { lock: 'left_to_expire' });
         release = false;
       }
@@ -80,9 +87,26 @@ function encode(outcome: RefreshOutcome): string {
   return outcome.kind === 'refreshed' ? `refreshed:${outcome.sealed}` : 'rejected';
 }
 
-async function readOutcome(o: CoordinationOptions, outcomeKey: string): Promise<RefreshOutcome | null> {
-  const value = await o.store.get(outcomeKey);
-  if (value === null) return null;
+/** A store write that failed once (a blip) gets one more try. */
+async function twice(write: () => Promise<void>): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await write();
+      return true;
+    } catch {
+      // retried once, then reported
+    }
+  }
+  return false;
+}
+
+/**
+ * The published outcome; or, past the grace window, "spent": the token was redeemed, its successor is the successor
+ * register's to find (refresh/successors.ts). Asking for it again would be refused, so the answer is "try again".
+ */
+async function readOutcome(o: CoordinationOptions, keys: OutcomeKeys): Promise<RefreshOutcome | null> {
+  const [value, spent] = await o.store.getMany([keys.outcome, keys.spent]);
+  if (value === null) return spent === null ? null : unavailable();
   if (value === 'rejected') return { kind: 'rejected' };
   if (value.startsWith('refreshed:')) {
     const sealed = value.slice('refreshed:'.length);

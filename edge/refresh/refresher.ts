@@ -119,6 +119,7 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
     instanceId: crypto.randomUUID(),
     lockTtlMs: Math.max(workMs, config.refresh.graceMs),
     graceMs: config.refresh.graceMs,
+    spentMs: (session: Session) => session.refreshExpiresAt - now(),
     polls: Math.ceil(workMs / DEFAULTS.refreshPollMs),
     pollMs: DEFAULTS.refreshPollMs,
     sleep,
@@ -129,7 +130,7 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
     if (!token) return accessExpired(session, now()) ? { kind: 'rejected' } : unavailable();
     const key = await digestKey(token);
     const run = () => redeem(session, token, persist);
-    return flight.run(key, () => (coordination ? coordinatedRefresh(key, run, coordination) : run()));
+    return flight.run(key, () => (coordination ? coordinatedRefresh(key, session, run, coordination) : run()));
   }
 
   async function chain(session: Session, maxSkewMs: number, persist: RefreshOptions['persist']): Promise<RefreshOutcome> {

@@ -33,7 +33,8 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
     mode: 'cookie',
     async open(value) {
       const session = await opener.open(value);
-      return session && idleMs !== undefined && idleExpired(session, idleMs, now()) ? null : session;
+      if (!session || session.refreshExpiresAt <= now()) return null;
+      return idleMs !== undefined && idleExpired(session, idleMs, now()) ? null : session;
     },
     newer: (session) => successors.newer(session),
     renewed: (_value, next) => successors.remember(next),

@@ -140,7 +140,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
         logWarn('session_store_unavailable');
         return SESSION_UNKNOWN;
       }
-      if (!loaded) return null;
+      if (!loaded || loaded.session.refreshExpiresAt <= now()) return null;
       if (idleMs !== undefined && idleExpired(loaded.session, idleMs, now())) {
         await remove(handle.id, loaded.session).catch(() => undefined);
         return null;
