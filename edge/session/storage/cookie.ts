@@ -8,7 +8,6 @@ import { sealSession } from '../codec.ts';
 import type { SessionKeyring } from '../keys.ts';
 import type { SessionOpener } from '../open-cache.ts';
 import type { RevocationList } from '../revocation.ts';
-import type { Session } from '../types.ts';
 import { idleExpired, touchDue } from './idle.ts';
 import type { SessionStorage } from './types.ts';
 
