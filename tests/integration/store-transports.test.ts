@@ -74,10 +74,8 @@ describe('store failures are thrown errors, never hangs', () => {
     await expect(kvStore(upstash({ url: 'http://127.0.0.1:9' })).get('x')).rejects.toThrow();
   });
 
-  it('Redis: Redis errors, a wrong password, a dead server (within the store deadline)', async () => {
+  it('Redis: Redis errors, a dead server (within the store deadline)', async () => {
     await expect(redis().command(['NOSUCHCOMMAND'])).rejects.toThrow(/unknown command/i);
-    const url = new URL(inject('redisUrl'));
-    await expect(kvStore(redis(`redis://:wrong@${url.host}`)).get('x')).rejects.toThrow();
     const started = Date.now();
     await expect(kvStore(redis('redis://127.0.0.1:9')).get('x')).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(3_000);
