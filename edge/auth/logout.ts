@@ -34,7 +34,8 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   if (opened === SESSION_UNKNOWN && scope !== 'local') return errorResponse(unavailable());
   const session = opened === SESSION_UNKNOWN ? null : opened;
   if (session && value && scope !== 'local') {
-    const ended = await rt.sessions.endOthers(value, session, scope === 'global').catch(() => undefined);
+    // `global` is the others, then this one as a local logout below (revoked once, upstream too).
+    const ended = await rt.sessions.endOthers(value, session).catch(() => undefined);
     if (ended === undefined) return errorResponse(unavailable());
     if (!ended) {
       return errorResponse(new BffError('bad_request', 'Ending other sessions needs a shared store: set UPSTASH_REDIS_REST_URL and _TOKEN, or REDIS_URL.'));

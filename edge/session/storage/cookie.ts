@@ -59,11 +59,9 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
       const at = new Date(session.signedInAt ?? now()).toISOString();
       return session.sid ? [{ id: session.sid, current: true, createdAt: at, lastSeenAt: new Date(now()).toISOString() }] : [];
     },
-    async endOthers(_value, session, includeCurrent) {
+    async endOthers(_value, session) {
       const ttl = (config.session.maxAgeMs ?? DEFAULTS.defaultRefreshTtlSeconds * 1000) + DEFAULTS.revocationCheckMs;
-      const ended = await revocations.endUserSessions(session.user.id, includeCurrent ? undefined : session.sid, Math.max(ttl, config.defaultRefreshTtlMs));
-      if (ended && includeCurrent) await revocations.revoke(session);
-      return ended;
+      return revocations.endUserSessions(session.user.id, session.sid, Math.max(ttl, config.defaultRefreshTtlMs));
     },
     async endById(value, session, id) {
       if (id !== session.sid) return false;

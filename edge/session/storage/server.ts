@@ -203,12 +203,11 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       }));
       return summaries.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
     },
-    async endOthers(value, session, includeCurrent) {
+    async endOthers(value, session) {
       const current = parse(value)?.id;
       for (const { id } of await recordsOf(session)) {
-        if (includeCurrent || id !== current) await remove(id, session);
+        if (id !== current) await remove(id, session);
       }
-      if (includeCurrent) await revocations.revoke(session);
       return true;
     },
     async endById(_value, session, sid) {

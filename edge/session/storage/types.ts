@@ -35,8 +35,8 @@ export interface SessionStorage {
   end(value: string, session: Session): Promise<void>;
   /** The user's sessions (cookie mode: only the one asking, nothing else is known). */
   list(value: string, session: Session): Promise<SessionSummary[]>;
-  /** Ends the user's other sessions (and this one with `includeCurrent`); false when this deployment cannot. */
-  endOthers(value: string, session: Session, includeCurrent: boolean): Promise<boolean>;
+  /** Ends the user's other sessions (this one is `end`'s); false when this deployment cannot. */
+  endOthers(value: string, session: Session): Promise<boolean>;
   /** Ends one of the user's sessions by its id; false when it is not one of theirs. */
   endById(value: string, session: Session, id: string): Promise<boolean>;
   /** Whether a sealed session can be kept at all (cookie mode: the cookie budget). */
