@@ -4,3 +4,4 @@ export { useSession, type ClientOptions } from './client/use-session.ts';
 export { signOut, type SignOutOptions } from './client/sign-out.ts';
 export type { SessionState } from './client/session-store.ts';
 export type { User } from './session/types.ts';
+export { loginErrorMessage, type LoginErrorInfo } from './auth/login-messages.ts';

@@ -20,6 +20,7 @@ export type {
 export type { AuthConfig, PresetName, RouteConfig } from './config/types.ts';
 /** Validates a post-login `next` path (same-site paths only), e.g. on a custom login page. */
 export { safeNextPath } from './guard/safe-next.ts';
+export { loginErrorMessage, type LoginErrorInfo } from './auth/login-messages.ts';
 export { BffError, ConfigError, type BffErrorCode, type BffErrorOptions } from './errors.ts';
 /** The built-in contracts, for a custom adapter that changes one of their parts (`{ ...simplejwt(auth), parseLogin }`). */
 export { envelope } from './backend/presets/envelope.ts';

@@ -69,7 +69,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
   const commands = config.store && (await connectStore(config.store));
   const store = options.store ?? (commands && kvStore(commands));
   const { hooks } = options;
-  const revocations = revocationList(store, now);
+  const revocations = revocationList(store, now, { maxAgeMs: config.session.maxAgeMs, defaultRefreshTtlMs: config.defaultRefreshTtlMs });
   const sessions =
     config.session.mode === 'server' && store
       ? serverStorage({ config, store, revocations, now })

@@ -1,16 +1,16 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { describeLoginError, type LoginError } from './error-message';
+import { loginErrorMessage, type LoginErrorInfo } from 'next-edge-bff/client';
 
 interface Props {
   next: string;
-  initialError?: LoginError;
+  initialError?: LoginErrorInfo;
 }
 
 /** Works without JavaScript (a native form post answered with 303); with it, posts JSON and shows errors inline. */
 export function LoginForm({ next, initialError }: Props) {
-  const [error, setError] = useState<LoginError | undefined>(initialError);
+  const [error, setError] = useState<LoginErrorInfo | undefined>(initialError);
   const [fields, setFields] = useState<Record<string, string[]>>({});
   const [submitting, setSubmitting] = useState(false);
 
@@ -44,7 +44,7 @@ export function LoginForm({ next, initialError }: Props) {
       <input type="hidden" name="next" value={next} />
       {error ? (
         <p className="error" role="alert" data-testid="login-error">
-          {describeLoginError(error)}
+          {loginErrorMessage(error)}
         </p>
       ) : null}
       <label htmlFor="email">Email</label>

@@ -1,4 +1,4 @@
-import { safeNextPath } from 'next-edge-bff';
+import { loginErrorMessage, safeNextPath } from 'next-edge-bff';
 import { LoginForm } from './login-form';
 
 export const dynamic = 'force-dynamic';
@@ -15,6 +15,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const next = safeNextPath(one('next'), '/dashboard');
   const reason = one('reason');
   const error = one('error');
+  // Only the code and the wait come from the URL; the page says the words (loginErrorMessage).
+  const initialError = error ? { code: error, retryAfter: Number(one('retryAfter')) || undefined } : undefined;
   // AUTH_PRESET=oidc: sign-in happens at the identity provider; this page only starts it and shows what went wrong.
   if (process.env.AUTH_PRESET === 'oidc') {
     return (
@@ -23,7 +25,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         {reason && REASONS[reason] ? <p className="muted" data-testid="login-reason">{REASONS[reason]}</p> : null}
         {error ? (
           <p className="error" role="alert" data-testid="login-error">
-            {one('message') ?? 'Signing in failed.'}
+            {loginErrorMessage(initialError!)}
           </p>
         ) : null}
         <p>
@@ -40,7 +42,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       {reason && REASONS[reason] ? <p className="muted" data-testid="login-reason">{REASONS[reason]}</p> : null}
       <LoginForm
         next={next}
-        initialError={error ? { code: error, message: one('message'), retryAfter: Number(one('retryAfter')) || undefined } : undefined}
+        initialError={initialError}
       />
       <p className="muted">
         Demo user: <code>demo@example.com</code> / <code>demo-password</code>

@@ -1,7 +1,6 @@
 import type { NextRequest } from 'next/server';
-import type { BffError } from '../errors.ts';
 import { redirectTo } from '../guard/redirect.ts';
-import { NO_STORE } from '../http/cache-control.ts';
+import { markPersonal } from '../http/cache-control.ts';
 import { publicOriginString, type OriginConfig } from '../request/public-origin.ts';
 
 /**
@@ -11,17 +10,17 @@ import { publicOriginString, type OriginConfig } from '../request/public-origin.
  */
 export function seeOther(req: NextRequest, config: OriginConfig, path: string): Response {
   const res = redirectTo(path, new URL(publicOriginString(req, config)), 303);
-  res.headers.set('cache-control', NO_STORE);
+  markPersonal(res.headers);
   return res;
 }
 
 /**
- * Sends a no-JavaScript login back to the login page with the error to show. `code` replaces the error's own code
- * when another party named the failure (an OpenID provider's `access_denied`); it is kept only if it looks like one.
+ * Sends a browser sign-in back to the login page with the error's code (and wait), never its text: a page showing
+ * text from its URL would show anyone's words on the real origin. The page picks its sentence (loginErrorMessage).
+ * Codes another party chose (an OpenID provider's `access_denied`) are kept only if they look like one.
  */
-export function loginErrorLocation(loginPath: string, error: BffError, next?: string, code?: string): string {
-  const shown = code && /^[a-z_]{1,40}$/.test(code) ? code : error.code;
-  const params = new URLSearchParams({ error: shown, message: error.message.slice(0, 200) });
+export function loginErrorLocation(loginPath: string, error: { code: string; retryAfter?: number }, next?: string): string {
+  const params = new URLSearchParams({ error: /^[a-z_]{1,40}$/.test(error.code) ? error.code : 'backend_rejected' });
   if (error.retryAfter !== undefined) params.set('retryAfter', String(error.retryAfter));
   if (next) params.set('next', next);
   return `${loginPath}?${params}`;

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { BffError } from '../errors.ts';
+import { markPersonal } from '../http/cache-control.ts';
 import { errorResponse } from '../http/error-response.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
@@ -7,10 +8,15 @@ import { planSessionCookies } from '../session/cookie-writes.ts';
 import { readSession } from '../session/read.ts';
 import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 
-/** GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. */
+/**
+ * GET /api/auth/session: `{ user, expiresAt }` or `{ user: null }`. Never a token. Checks revocation itself: the
+ * middleware's matcher may not cover the route, and an ended session must not read as signed in anywhere.
+ */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const { value, session } = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
-  if (session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now.', { retryAfter: 5 }));
+  const read = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
+  const { value } = read;
+  if (read.session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now.', { retryAfter: 5 }));
+  const session = read.session && !(await rt.revocations.isRevoked(read.session)) ? read.session : null;
   const res = session
     ? NextResponse.json({ user: session.user, expiresAt: new Date(session.refreshExpiresAt).toISOString() })
     : NextResponse.json({ user: null });
@@ -27,7 +33,7 @@ export async function sessionList(req: NextRequest, rt: BffRuntime): Promise<Res
   if (!session || !value || (await rt.revocations.isRevoked(session))) return errorResponse(new BffError('unauthenticated', 'Sign in to see your sessions.'));
   try {
     const res = NextResponse.json({ sessions: await rt.sessions.list(value, session) });
-    res.headers.set('cache-control', 'private, no-store');
+    markPersonal(res.headers);
     return res;
   } catch {
     return errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));

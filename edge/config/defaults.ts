@@ -50,6 +50,11 @@ export const DEFAULTS = {
   oidcDiscoveryTtlMs: 60 * 60 * 1000,
   /** How long an instance trusts a "not revoked" answer from the store (session/revocation.ts). */
   revocationCheckMs: 5_000,
+  /**
+   * How long a provider's back-channel logout is remembered without SESSION_MAX_AGE_SECONDS (session/marker-lifetimes.ts):
+   * longer than Entra ID's 90-day and Okta's and Keycloak's common offline refresh lifetimes.
+   */
+  providerLogoutMarkerMs: 400 * 24 * 3600 * 1000,
   /** Failed logins for one identifier from anywhere may reach this many times the per-network limit (ratelimit/login-limiter.ts). */
   identifierSpreadFactor: 4,
 } as const;

@@ -163,7 +163,7 @@ function readOidc(read: (name: string) => string | undefined, problems: string[]
     return undefined;
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
-  if (issuer.protocol !== 'https:' && !loopback) problems.push(`OIDC_ISSUER must use https (plain http only on a loopback host): got "${issuer}".`);
+  if (issuer.protocol !== 'https:' && !loopback) problems.push(`OIDC_ISSUER must use https (plain http only on a loopback host): got "${redactedUrl(String(issuer))}".`);
   return {
     issuer,
     audience: read('OIDC_AUDIENCE'),
@@ -288,13 +288,18 @@ function parseUrl(value: string | undefined, name: string, problems: string[], r
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
     if (plain && (url.search || url.hash || url.username || url.password)) {
-      problems.push(`${name} must be a plain http(s) URL without query, fragment or credentials: got "${value}".`);
+      problems.push(`${name} must be a plain http(s) URL without query, fragment or credentials: got "${redactedUrl(value)}".`);
     }
     return url;
   } catch {
-    problems.push(`${name} must be an absolute http(s) URL: got "${value}".`);
+    problems.push(`${name} must be an absolute http(s) URL: got "${redactedUrl(value)}".`);
     return undefined;
   }
+}
+
+/** A URL as an error may print it: credentials and query (where tokens and keys hide) masked. */
+function redactedUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@').replace(/[?#].*$/s, (rest) => `${rest[0]}…`);
 }
 
 function parseBool(value: string | undefined, name: string, fallback: boolean, problems: string[]): boolean {

@@ -1,5 +1,5 @@
 import { BffError, type BffErrorCode } from '../errors.ts';
-import { NO_STORE } from './cache-control.ts';
+import { markPersonal } from './cache-control.ts';
 
 const STATUS: Record<BffErrorCode, number> = {
   bad_request: 400,
@@ -35,7 +35,7 @@ export function errorResponse(error: BffError, headers?: HeadersInit): Response 
   if (error.fields) body.fields = error.fields;
   if (error.retryAfter !== undefined) body.retryAfter = error.retryAfter;
   const res = Response.json(body, { status: statusOf(error), headers });
-  res.headers.set('cache-control', NO_STORE);
+  markPersonal(res.headers);
   if (error.retryAfter !== undefined) res.headers.set('retry-after', String(error.retryAfter));
   return res;
 }

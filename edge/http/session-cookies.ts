@@ -1,11 +1,11 @@
 import type { NextRequest, NextResponse } from 'next/server';
-import { NO_STORE } from './cache-control.ts';
+import { markPersonal } from './cache-control.ts';
 import type { CookieWrite } from '../session/cookie-writes.ts';
 
 /** Writes the session cookies on a response, and marks it uncacheable by shared caches. */
 export function setResponseCookies(res: NextResponse, writes: readonly CookieWrite[]): void {
   for (const w of writes) res.cookies.set(w.name, w.value, w.options);
-  res.headers.set('cache-control', NO_STORE);
+  markPersonal(res.headers);
 }
 
 /**

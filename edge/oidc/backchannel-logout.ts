@@ -54,7 +54,7 @@ export async function backchannelLogout(req: NextRequest, rt: BffRuntime, oidc: 
     logWarn('oidc_logout_token_refused', { reason: 'replay' });
     return refuse('This logout token was already used.');
   }
-  await rt.revocations.endProviderSessions(sid ? { sid, at: rt.now() } : { sub, at: rt.now() }, rt.config.defaultRefreshTtlMs);
+  await rt.revocations.endProviderSessions(sid ? { sid, at: rt.now() } : { sub, at: rt.now() });
   return new Response(null, { status: 200, headers: { 'cache-control': NO_STORE } });
 }
 

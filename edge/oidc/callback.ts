@@ -32,9 +32,8 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     out.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
     return out;
   };
-  const fail = (code: string, message: string) =>
-    done(seeOther(req, config, loginErrorLocation(config.routes.loginPage, new BffError('backend_rejected', message.slice(0, 200)), tx?.next, code)));
-  if (!tx) return fail('state_mismatch', 'This sign-in expired or was started in another browser. Please sign in again.');
+  const fail = (code: string) => done(seeOther(req, config, loginErrorLocation(config.routes.loginPage, { code }, tx?.next)));
+  if (!tx) return fail('state_mismatch');
 
   let session: Session;
   try {
@@ -43,8 +42,8 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     try {
       params = oauth.validateAuthResponse(as, client, new URLSearchParams(req.nextUrl.search), tx.state);
     } catch (error) {
-      if (error instanceof oauth.AuthorizationResponseError) return fail(error.error, providerMessage(error.error, error.error_description));
-      return fail('state_mismatch', 'This sign-in answer does not belong to the sign-in this browser started. Please sign in again.');
+      if (error instanceof oauth.AuthorizationResponseError) return fail(error.error);
+      return fail('state_mismatch');
     }
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, callbackUri(req, config), tx.verifier, http());
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, requireIdToken: true });
@@ -54,7 +53,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
       ? await oauth.processUserInfoResponse(as, client, sub, await oauth.userInfoRequest(as, client, tokens.access_token, http()))
       : undefined;
     const user = await userOf(claims, profile, rt);
-    if (!user) return fail('backend_error', 'The identity provider did not say who signed in.');
+    if (!user) return fail('backend_error');
     const grant = {
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token,
@@ -68,19 +67,19 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     if (error instanceof oauth.ResponseBodyError) {
       // invalid_grant here is a spent or foreign code (a replayed callback): the provider's answer, not an outage.
       logWarn('oidc_code_exchange_refused', { error: error.error, status: error.status });
-      return fail(error.error, 'The identity provider refused this sign-in. Please sign in again.');
+      return fail(error.error);
     }
     if (error instanceof oauth.OperationProcessingError || error instanceof joseErrors.JOSEError) {
       // A nonce, issuer, audience, signature or at_hash that does not check out: never a session, whatever else held.
       logWarn('oidc_sign_in_failed', { reason: 'id_token_invalid', check: (error as { code?: string }).code });
-      return fail('invalid_id_token', 'The identity provider’s answer did not pass validation. Please sign in again.');
+      return fail('invalid_id_token');
     }
     logWarn('oidc_sign_in_failed', { reason: failureKind(error) });
-    return fail('backend_unavailable', 'Signing in through the identity provider failed. Please try again shortly.');
+    return fail('backend_unavailable');
   }
 
   const sealed = await startSession(session, rt, req);
-  if (sealed instanceof BffError) return fail(sealed.code, sealed.message);
+  if (sealed instanceof BffError) return fail(sealed.code);
   const res = done(seeOther(req, config, tx.next));
   setResponseCookies(res, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
   return res;
@@ -93,14 +92,3 @@ async function userOf(claims: Record<string, unknown>, profile: unknown, rt: Bff
   return rt.mapUser ? mappedUser(rt.mapUser, { login: claims, user, profile, claims }) : user;
 }
 
-const PROVIDER_ERRORS: Record<string, string> = {
-  access_denied: 'The sign-in was cancelled or refused at the identity provider.',
-  login_required: 'The identity provider needs you to sign in again.',
-  consent_required: 'The identity provider needs your consent to continue.',
-  interaction_required: 'The identity provider needs you to continue there.',
-};
-
-/** Our own words for the common cases; the provider's description otherwise (only reached once `state` matched). */
-function providerMessage(code: string, description?: string): string {
-  return PROVIDER_ERRORS[code] ?? description ?? 'The identity provider could not complete the sign-in.';
-}

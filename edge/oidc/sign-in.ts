@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
-import { NO_STORE } from '../http/cache-control.ts';
+import { markPersonal } from '../http/cache-control.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { oauth, oauthClient } from './client.ts';
 import type { OidcContext } from './context.ts';
@@ -43,6 +43,6 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
     res.cookies.set(name, '', { ...cookie.options, maxAge: 0 });
   }
   res.cookies.set(cookie.name, await sealTransaction(tx, rt.keyring, rt.now()), cookie.options);
-  res.headers.set('cache-control', NO_STORE);
+  markPersonal(res.headers);
   return res;
 }

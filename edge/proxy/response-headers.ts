@@ -1,3 +1,4 @@
+import { proxiedCacheControl, varyOnCookie } from '../http/cache-control.ts';
 import { hopByHop } from '../http/hop-by-hop.ts';
 import { isSessionCookieName } from '../session/chunks.ts';
 
@@ -13,8 +14,8 @@ export interface ResponseHeaderRules {
  * The backend's response headers as the browser may see them. Dropped: hop-by-hop headers, and the `x-middleware-*`
  * and `x-nextjs-*` headers that Next would act on (routing, cookies) if a middleware response carried them.
  * `Set-Cookie` passes except for our session cookies. A `Location` into the backend is mapped to the public
- * prefix, so the backend's address never reaches the browser. Without a `Cache-Control` from the backend, the
- * answer is `private`: a shared cache cannot see the bearer that made it one user's.
+ * prefix, so the backend's address never reaches the browser. The answer is one user's: `private` unless the backend
+ * said otherwise (http/cache-control.ts), and `Vary: Cookie`.
  */
 export function clientResponseHeaders(upstream: Headers, rules: ResponseHeaderRules, target: URL): Headers {
   const out = new Headers();
@@ -35,7 +36,8 @@ export function clientResponseHeaders(upstream: Headers, rules: ResponseHeaderRu
     if (mapped) out.set('location', mapped);
     else out.delete('location');
   }
-  if (!out.has('cache-control')) out.set('cache-control', 'private');
+  out.set('cache-control', proxiedCacheControl(out.get('cache-control')));
+  varyOnCookie(out);
   // Event streams must reach the browser event by event: `no-transform` keeps Next's compression from buffering them.
   if (/^text\/event-stream\b/i.test(out.get('content-type') ?? '') && !/no-transform/i.test(out.get('cache-control')!)) {
     out.set('cache-control', `${out.get('cache-control')}, no-transform`);

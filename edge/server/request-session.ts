@@ -1,4 +1,5 @@
 import { cookies } from 'next/headers';
+import { after } from 'next/server';
 import { BffError } from '../errors.ts';
 import { accessExpired } from '../refresh/due.ts';
 import { renewIfDue } from '../refresh/renew.ts';
@@ -41,7 +42,8 @@ export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
   const { value, session, error, jar } = await requestSession(rt);
   if (!session || !value) return { session: null, error };
   const mayRefresh = () => rt.sessions.mode === 'server' || rt.store !== undefined || canWrite(jar, planSessionCookies(rt.config.cookie, value, session.refreshExpiresAt, []));
-  const renewal = await renewIfDue(value, session, rt, (await rt.policy.current()).refreshSkewSeconds * 1000, { mayRefresh });
+  const skew = (await rt.policy.current()).refreshSkewSeconds * 1000;
+  const renewal = await renewIfDue(value, session, rt, skew, { mayRefresh, waitUntil: keepAlive });
   const present = () => jar.getAll().map((c) => c.name);
   if (renewal.ended) {
     if (renewal.ended === 'refresh_rejected') {
@@ -54,6 +56,14 @@ export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
   if (renewal.cookie) canWrite(jar, planSessionCookies(rt.config.cookie, renewal.cookie, current.refreshExpiresAt, present()));
   if (accessExpired(current, rt.now())) return { session: null, error: renewal.error ?? unavailableRefresh() };
   return { session: current, value };
+}
+
+/**
+ * A refresh call that outlives this request's deadline runs on, and its outcome is kept (refresh/refresher.ts). Next's
+ * `after()` holds the function open until it settles where the platform would otherwise freeze it after the response.
+ */
+function keepAlive(work: Promise<unknown>): void {
+  after(work.catch(() => undefined));
 }
 
 const unknownSession = () => new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });

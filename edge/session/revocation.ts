@@ -2,6 +2,7 @@ import { DEFAULTS } from '../config/defaults.ts';
 import { digestKey } from '../crypto/digest-key.ts';
 import { logWarn } from '../log.ts';
 import type { KvStore } from '../store/types.ts';
+import { markerLifetimes, type SessionLifetimes } from './marker-lifetimes.ts';
 import type { ProviderSession, Session } from './types.ts';
 
 /** An OpenID provider's back-channel logout: one provider session (`sid`), or every session of a user (`sub`). */
@@ -15,13 +16,13 @@ export interface ProviderLogout {
 export interface RevocationList {
   /** Ends this session on every instance (its cookie and every copy of it), until the session would have expired. */
   revoke(session: Session): Promise<void>;
-  /** Ends every session of a provider session or user signed in before `at`, on every instance, for `ttlMs`. */
-  endProviderSessions(logout: ProviderLogout, ttlMs: number): Promise<void>;
+  /** Ends every session of a provider session or user signed in before `at`, on every instance. */
+  endProviderSessions(logout: ProviderLogout): Promise<void>;
   /**
    * Ends every cookie-mode session of one of our users signed in until now, but `exceptSid`, on every instance, for
    * `ttlMs` (logout with scope `others` or `global`). Needs the store: false without one.
    */
-  endUserSessions(userId: string, exceptSid: string | undefined, ttlMs: number): Promise<boolean>;
+  endUserSessions(session: Session): Promise<boolean>;
   isRevoked(session: Session): Promise<boolean>;
 }
 
@@ -34,7 +35,13 @@ export interface RevocationList {
  * browser's cookie and revokes upstream only, and a back-channel logout reaches the instance that received it.
  * Provider ids are stored as digests: the store never holds who signed in.
  */
-export function revocationList(store: KvStore | undefined, now: () => number = Date.now, maxRemembered = 10_000): RevocationList {
+export function revocationList(
+  store: KvStore | undefined,
+  now: () => number = Date.now,
+  lifetimes: SessionLifetimes = { defaultRefreshTtlMs: DEFAULTS.defaultRefreshTtlSeconds * 1000 },
+  maxRemembered = 10_000,
+): RevocationList {
+  const ttl = markerLifetimes(lifetimes, now);
   const revoked = new Map<string, number>(); // sid -> until
   const clearUntil = new Map<string, number>(); // sid -> "not revoked" known until
   const providerLogouts = new Map<string, number>(); // provider key -> logout time
@@ -68,31 +75,31 @@ export function revocationList(store: KvStore | undefined, now: () => number = D
   return {
     async revoke(session) {
       if (!session.sid) return;
-      const ttl = Math.max(1_000, session.refreshExpiresAt - now());
-      remember(revoked, session.sid, now() + ttl);
+      const lifetime = ttl.session(session);
+      remember(revoked, session.sid, now() + lifetime);
       clearUntil.delete(session.sid);
       if (!store) return;
       try {
-        await store.set(key(session.sid), '1', ttl);
+        await store.set(key(session.sid), '1', lifetime);
       } catch {
         logWarn('session_revocation_unshared');
       }
     },
-    async endProviderSessions(logout, ttlMs) {
+    async endProviderSessions(logout) {
       const keys = await providerKeys(logout);
       for (const k of [keys.sid, keys.sub]) if (k) remember(providerLogouts, k, logout.at);
       clearUntil.clear();
       if (!store) return;
       try {
-        await Promise.all([keys.sid, keys.sub].filter((k): k is string => !!k).map((k) => store.set(k, String(logout.at), ttlMs)));
+        await Promise.all([keys.sid, keys.sub].filter((k): k is string => !!k).map((k) => store.set(k, String(logout.at), ttl.provider())));
       } catch {
         logWarn('session_revocation_unshared');
       }
     },
-    async endUserSessions(userId, exceptSid, ttlMs) {
+    async endUserSessions(session) {
       if (!store) return false;
       clearUntil.clear();
-      await store.set(await userKey(userId), `${now()} ${exceptSid ?? ''}`, ttlMs);
+      await store.set(await userKey(session.user.id), `${now()} ${session.sid ?? ''}`, ttl.user(session));
       return true;
     },
     async isRevoked(session) {

@@ -30,6 +30,9 @@ const COMPARISONS = {
   proxy_vs_bare_rewrite: ['proxy_session', 'proxy_bare_rewrite', 0.95],
   revocation_check_cost: ['proxy_session_store', 'proxy_session', 0.95],
   proxy_vs_direct: ['proxy_session', 'backend_direct', undefined],
+  // SESSION_MODE=server: the record read from the store (cached 1 s per instance) instead of the cookie decrypted.
+  server_mode_page_vs_cookie: ['page_session_server', 'page_session', undefined],
+  server_mode_proxy_vs_cookie_store: ['proxy_session_server', 'proxy_session_store', undefined],
 };
 
 // Every process this run starts, stopped on every way out: normal end, error, Ctrl-C, kill.
@@ -107,7 +110,7 @@ async function main() {
   };
 
   const dirs = await buildVariants(log);
-  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore'];
+  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
@@ -131,6 +134,8 @@ async function main() {
     bffProxy: [dirs.bff, base],
     // With a store: every session is checked against the revocation list (one store read per session per 5 s).
     bffStore: [dirs.bff, { ...base, ...store }],
+    bffServerPage: [dirs.bff, { ...base, ...store, SESSION_MODE: 'server' }],
+    bffServerProxy: [dirs.bff, { ...base, ...store, SESSION_MODE: 'server' }],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -140,23 +145,30 @@ async function main() {
   }
   await Promise.all(Object.keys(apps).map((name) => waitForHttp(`http://127.0.0.1:${ports[name]}/`, 60_000)));
 
-  const login = await fetch(`http://127.0.0.1:${ports.bffPage}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports.bffPage}` },
-    body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
-  });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const browserish = { accept: 'text/html', cookie: `${cookie}; theme=dark; _ga=GA1.2.123456789.1700000000` };
+  /** The session cookie of a sign-in at `name` (server mode: an opaque id whose record both server-mode apps share). */
+  const signIn = async (name) => {
+    const res = await fetch(`http://127.0.0.1:${ports[name]}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${ports[name]}` },
+      body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }),
+    });
+    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  };
+  const browserLike = (cookie) => ({ accept: 'text/html', cookie: `${cookie}; theme=dark; _ga=GA1.2.123456789.1700000000` });
+  const browserish = browserLike(await signIn('bffPage'));
+  const serverSession = browserLike(await signIn('bffServerPage'));
   const url = (name, path) => `http://127.0.0.1:${ports[name]}${path}`;
 
   // [url, headers, process groups whose CPU the case spends], in the order a round runs them: the two cases of each
   // comparison are neighbours, or one apart.
   const cases = {
+    page_session_server: [url('bffServerPage', '/bench'), serverSession, [pgid.bffServerPage]],
     page_session_twin: [url('bffPageTwin', '/bench'), browserish, [pgid.bffPageTwin]],
     page_session: [url('bffPage', '/bench'), browserish, [pgid.bffPage]],
     page_passthrough: [url('passthrough', '/bench'), browserish, [pgid.passthrough]],
     page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
     proxy_session_store: [url('bffStore', '/api/backend/notes'), browserish, [pgid.bffStore, pgid.backend]],
+    proxy_session_server: [url('bffServerProxy', '/api/backend/notes'), serverSession, [pgid.bffServerProxy, pgid.backend]],
     proxy_session: [url('bffProxy', '/api/backend/notes'), browserish, [pgid.bffProxy, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],

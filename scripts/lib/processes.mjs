@@ -47,20 +47,25 @@ export function startProcess(name, command, args, { env = {}, echo = false, cwd 
 export function stopProcess(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    // Cleared on exit: a late group kill could hit a new process that was given the same id.
+    const force = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 3000);
+    force.unref();
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
     try {
       // The whole group: next start spawns a server child of its own.
       process.kill(-child.pid, 'SIGTERM');
     } catch {
       child.kill('SIGTERM');
     }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, 3000).unref();
   });
 }
 

@@ -35,6 +35,22 @@ describe('login form messages (Debian Chromium)', () => {
     }
   });
 
+  it("a link to the login page picks at most which of the page's own sentences shows, never its words", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const phish = encodeURIComponent('Your account is suspended. Call +1-555-0100 now.');
+    const shown = async (query: string) => {
+      await page.goto(`${limited.appUrl}/login?${query}`);
+      return page.textContent('[data-testid="login-error"]');
+    };
+    expect(await shown(`error=invalid_credentials&message=${phish}`)).toBe('The email or password is incorrect.');
+    expect(await shown(`error=maintenance&message=${phish}`)).toBe('The service is under maintenance. Please try again shortly.');
+    expect(await shown(`error=${phish}`)).toBe('Signing in failed. Please try again.');
+    expect(await shown('error=rate_limited&retryAfter=99999999999')).toBe('Too many attempts, try again in 60 s.');
+    expect(await page.content()).not.toContain('555-0100');
+    await context.close();
+  });
+
   it('backend down: the form says the service is unavailable', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -72,7 +72,7 @@ describe('browser journeys (Debian Chromium)', () => {
       await page.goto(`${appUrl()}/login`);
       await fillLogin(page, user.email, 'wrong-password');
       await page.waitForSelector('[data-testid="login-error"]');
-      expect(await page.textContent('[data-testid="login-error"]')).toContain('do not match');
+      expect(await page.textContent('[data-testid="login-error"]')).toBe('The email or password is incorrect.');
       await screenshot(page, `wrong-password-${javaScriptEnabled ? 'js' : 'nojs'}`);
       await context.close();
     }

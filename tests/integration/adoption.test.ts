@@ -2,16 +2,19 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, root, run, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { clientFor } from '../helpers/client';
+import { GENEROUS_LIMITS } from '../helpers/global-setup';
+import { upstashEnv } from '../helpers/stack';
 
 /**
  * A team adopts the package in a Next.js app of its own (tests/fixtures/adoption-app): `npm pack` of this repository,
  * `npm install` of the tarball, only the documented files, `next build`, `next start`, and the whole journey in
  * Chromium — once with `middleware.ts` on the edge runtime and once with Next 16's `proxy.ts` on Node. The app composes
- * the BFF with middleware of its own, moves the login page and the backend prefix, and extends the user type.
+ * the BFF with middleware of its own, moves the login page and the backend prefix, and extends the user type. In both,
+ * a page whose render outlives the access token, in each place sessions can live.
  */
 const fixture = join(root, 'tests/fixtures/adoption-app');
 const middlewareSource = readFileSync(join(fixture, 'middleware.ts'), 'utf8');
@@ -51,36 +54,52 @@ describe('adopting next-edge-bff from its npm tarball', () => {
     if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 
-  async function buildAndStart(file: 'middleware.ts' | 'proxy.ts'): Promise<{ url: string; app: Proc }> {
+  async function build(file: 'middleware.ts' | 'proxy.ts'): Promise<void> {
     rmSync(join(dir, 'middleware.ts'), { force: true });
     rmSync(join(dir, 'proxy.ts'), { force: true });
     rmSync(join(dir, '.next'), { recursive: true, force: true });
     writeFileSync(join(dir, file), file === 'proxy.ts' ? proxySource : middlewareSource);
-    const nextBin = join(dir, 'node_modules/next/dist/bin/next');
     // The build type-checks the app: the augmented user type and the probes that it is not `any`.
-    const build = await run('next build', process.execPath, [nextBin, 'build'], { cwd: dir });
+    const build = await run('next build', process.execPath, [nextBin(), 'build'], { cwd: dir });
     expect(build).toContain('Finished TypeScript');
     const runtime = JSON.parse(readFileSync(join(dir, '.next/server/functions-config-manifest.json'), 'utf8')).functions['/_middleware']?.runtime;
     expect(runtime ?? 'edge').toBe(file === 'proxy.ts' ? 'nodejs' : 'edge');
+  }
+
+  async function start(file: string, env: Record<string, string> = {}): Promise<{ url: string; app: Proc }> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const app = startProcess(`next start (${file})`, process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    const app = startProcess(`next start (${file})`, process.execPath, [nextBin(), 'start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: dir,
-      env: { NODE_ENV: 'production', BACKEND_URL: backendUrl, SESSION_SECRET: 'adoption-secret-0123456789abcdefghijklmnop', PROTECTED_PATHS: '/account' },
+      env: {
+        NODE_ENV: 'production',
+        BACKEND_URL: backendUrl,
+        SESSION_SECRET: 'adoption-secret-0123456789abcdefghijklmnop',
+        PROTECTED_PATHS: '/account',
+        ...GENEROUS_LIMITS,
+        ...env,
+      },
     });
     await waitForHttp(`${url}/`, 30_000, app);
     return { url, app };
   }
 
-  async function journey(page: Page, url: string, label: string) {
+  const nextBin = () => join(dir, 'node_modules/next/dist/bin/next');
+
+  /** A protected page sends an anonymous visitor to the app's own login page, and back after signing in. */
+  async function signIn(page: Page, url: string) {
     const user = await clientFor({ app: () => url, backend: () => backendUrl }).newUser();
-    // A protected page sends an anonymous visitor to the app's own login page, and back after signing in.
     await page.goto(`${url}/account`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.fill('input[name=email]', user.email);
     await page.fill('input[name=password]', user.password);
     await page.click('#sign-in');
     await page.waitForURL('**/account');
+    return user;
+  }
+
+  async function journey(page: Page, url: string, label: string) {
+    const user = await signIn(page, url);
     // Server Component: the mapped user (roles and tenant from the login answer) and backend data with the bearer.
     await expect.poll(() => page.textContent('#server-user')).toContain(`${user.email} roles=staff tenant=t-`);
     // Server Action: a POST to the backend from the server.
@@ -105,20 +124,62 @@ describe('adopting next-edge-bff from its npm tarball', () => {
     return user;
   }
 
-  it.each(['middleware.ts', 'proxy.ts'] as const)('the whole journey with %s', async (file) => {
-    const { url, app } = await buildAndStart(file);
-    const context = await browser.newContext();
-    try {
-      const user = await journey(await context.newPage(), url, file.replace('.ts', ''));
-      // The hooks saw the sign-in and the sign-out, with the mapped user and never a token.
-      const audit = app.output();
-      expect(audit).toMatch(/"audit":"login","user":"\d+","roles":\["staff"\]/);
-      expect(audit).toContain('"audit":"logout"');
-      expect(audit).not.toMatch(/eyJ|refresh|password/i);
-      expect(user.email).toBeTruthy();
-    } finally {
-      await context.close();
-      await app.stop();
-    }
-  }, 240_000);
+  describe.each(['middleware.ts', 'proxy.ts'] as const)('with %s', (file) => {
+    beforeAll(() => build(file), 240_000);
+
+    it('the whole journey', async () => {
+      const { url, app } = await start(file);
+      const context = await browser.newContext();
+      try {
+        const user = await journey(await context.newPage(), url, file.replace('.ts', ''));
+        // The hooks saw the sign-in and the sign-out, with the mapped user and never a token.
+        const audit = app.output();
+        expect(audit).toMatch(/"audit":"login","user":"\d+","roles":\["staff"\]/);
+        expect(audit).toContain('"audit":"logout"');
+        expect(audit).not.toMatch(/eyJ|refresh|password/i);
+        expect(user.email).toBeTruthy();
+      } finally {
+        await context.close();
+        await app.stop();
+      }
+    }, 240_000);
+
+    // Edge middleware reaches the store over Upstash REST; a Node-only app over plain Redis.
+    const store = () => (file === 'proxy.ts' ? { REDIS_URL: inject('redisUrl') } : upstashEnv());
+    /**
+     * The render cannot write cookies, so the browser's next request carries the cookie from before the render. It must
+     * land signed in with exactly one refresh at the (rotating, reuse-detecting) backend: the render's refresh is kept in
+     * the store (successor register or server record), or, with nowhere to keep it, the render spends nothing and the
+     * middleware refreshes on the next request.
+     */
+    it.each([
+      { where: 'in the cookie, no store', env: () => ({}), rendered: 503 },
+      { where: 'in the cookie, with a store', env: store, rendered: 200 },
+      { where: 'on the server (SESSION_MODE=server)', env: () => ({ ...store(), SESSION_MODE: 'server' }), rendered: 200 },
+    ])('a render that outlives the access token, sessions $where: the next request is signed in, one refresh', async ({ env, rendered }) => {
+      const { url, app } = await start(file, env());
+      const context = await browser.newContext();
+      const backend = clientFor({ app: () => url, backend: () => backendUrl }).backend;
+      try {
+        await backend.configure({ accessTtlSeconds: 3 });
+        const page = await context.newPage();
+        await signIn(page, url);
+        const before = (await backend.stats()).refreshCalls;
+        const cookieBefore = (await context.cookies()).map((c) => `${c.name}=${c.value}`).sort();
+        // Fresh when the middleware sees it; expired when the render calls the backend.
+        await page.goto(`${url}/report?ms=4500`);
+        expect(await page.textContent('#report')).toBe(String(rendered));
+        expect((await context.cookies()).map((c) => `${c.name}=${c.value}`).sort()).toEqual(cookieBefore);
+        expect(await page.evaluate(() => fetch('/api/data/notes').then((r) => r.status))).toBe(200);
+        await page.goto(`${url}/account`);
+        expect(new URL(page.url()).pathname).toBe('/account');
+        expect((await backend.stats()).refreshCalls - before).toBe(1);
+        expect(app.output()).not.toMatch(/refresh_rejected|reuse/);
+      } finally {
+        await backend.configure({ accessTtlSeconds: 60 });
+        await context.close();
+        await app.stop();
+      }
+    }, 120_000);
+  });
 });

@@ -74,7 +74,12 @@ describe('response headers to the browser', () => {
       'transfer-encoding': 'chunked',
       'cache-control': 'max-age=60',
     });
-    expect(Object.fromEntries(clientResponseHeaders(upstream, rules, target))).toEqual({ 'content-type': 'application/json', 'x-request-id': 'r1', 'cache-control': 'max-age=60' });
+    expect(Object.fromEntries(clientResponseHeaders(upstream, rules, target))).toEqual({
+      'content-type': 'application/json',
+      'x-request-id': 'r1',
+      'cache-control': 'private, max-age=60',
+      vary: 'Cookie',
+    });
   });
 
   it('a backend Set-Cookie can neither set nor clear the session cookie or its chunks; others pass', () => {
@@ -94,9 +99,15 @@ describe('response headers to the browser', () => {
     expect(location('http://[bad')).toBeNull();
   });
 
-  it('is private unless the backend says otherwise; event streams are never compressed into a buffer', () => {
-    expect(clientResponseHeaders(new Headers(), rules, target).get('cache-control')).toBe('private');
-    expect(clientResponseHeaders(new Headers({ 'cache-control': 'public, max-age=5' }), rules, target).get('cache-control')).toBe('public, max-age=5');
+  it('is private unless the backend said it may be shared, and varies by cookie; event streams are never compressed into a buffer', () => {
+    const cacheControl = (value?: string) => clientResponseHeaders(new Headers(value ? { 'cache-control': value } : {}), rules, target).get('cache-control');
+    expect(cacheControl()).toBe('private');
+    // Per-user data with a lifetime: a shared cache would have served it to everyone (the browser sends no Authorization).
+    expect(cacheControl('max-age=60')).toBe('private, max-age=60');
+    expect(cacheControl('no-cache')).toBe('private, no-cache');
+    for (const decided of ['public, max-age=5', 'max-age=0, s-maxage=30', 'private, max-age=9', 'no-store']) expect(cacheControl(decided)).toBe(decided);
+    expect(clientResponseHeaders(new Headers({ vary: 'Accept-Encoding' }), rules, target).get('vary')).toBe('Accept-Encoding, Cookie');
+    expect(clientResponseHeaders(new Headers({ vary: '*' }), rules, target).get('vary')).toBe('*');
     expect(clientResponseHeaders(new Headers({ 'content-type': 'text/event-stream' }), rules, target).get('cache-control')).toBe('private, no-transform');
   });
 

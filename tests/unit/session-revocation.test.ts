@@ -17,7 +17,7 @@ describe('revocable sessions', () => {
     expect(await a.isRevoked(s)).toBe(true); // at once where it happened
     t += 5_000;
     expect(await b.isRevoked(s)).toBe(true); // within the window elsewhere
-    expect(store.data.get('bff:revoked:sid-1')!.until).toBe(1_000_000 + 3600_000); // kept until the session would end
+    expect(store.data.get('bff:revoked:sid-1')!.until).toBeGreaterThanOrEqual(1_000_000 + 3600_000); // kept while the session lives
   });
 
   it('a store that cannot answer logs nobody out; without a store, only this instance knows', async () => {
@@ -44,6 +44,51 @@ describe('revocable sessions', () => {
       const page = await handle(request('/dashboard', { headers: { cookie } }), rt);
       expect(page.headers.get('location')).toContain('reason=session_expired');
     }
+  });
+
+  describe('markers live as long as anything they end', () => {
+    const day = 24 * 3600_000;
+    const t0 = 1_000_000_000;
+
+    it('logout with an old copy: a copy refreshed elsewhere afterwards is still ended, until its refresh token dies', async () => {
+      let t = t0;
+      const store = new MemoryStore(() => t);
+      const [here, there] = [revocationList(store, () => t), revocationList(store, () => t)];
+      // The copy presented: refreshed 7 days minus a minute ago, its refresh token (a 7-day lifetime) about to expire.
+      const old = session({ sid: 'sid-old', accessIssuedAt: t - 7 * day + 60_000, refreshExpiresAt: t + 60_000 });
+      // Another instance refreshed a copy just before it learnt of the logout (within its "not revoked" window).
+      const newer = session({ sid: 'sid-old', accessIssuedAt: t + 4_000, refreshExpiresAt: t + 4_000 + 7 * day });
+      expect(await there.isRevoked(newer)).toBe(false);
+      await here.revoke(old);
+      t += 7 * day;
+      expect(await there.isRevoked(newer)).toBe(true);
+      expect(store.data.get('bff:revoked:sid-old')!.until).toBeGreaterThanOrEqual(newer.refreshExpiresAt);
+    });
+
+    it('with SESSION_MAX_AGE_SECONDS, a marker ends with the sign-in it ends, not later', async () => {
+      const store = new MemoryStore(() => t0);
+      const list = revocationList(store, () => t0, { maxAgeMs: day, defaultRefreshTtlMs: 30 * day });
+      await list.revoke(session({ sid: 'capped', signedInAt: t0 - 3600_000, accessIssuedAt: t0, refreshExpiresAt: t0 + day - 3600_000 }));
+      expect(store.data.get('bff:revoked:capped')!.until).toBe(t0 - 3600_000 + day + 5_000);
+    });
+
+    it("a provider's back-channel logout is remembered past its long refresh tokens (offline access), or for the absolute lifetime", async () => {
+      const store = new MemoryStore(() => t0);
+      await revocationList(store, () => t0).endProviderSessions({ sub: 'op-user', at: t0 });
+      const [uncapped] = [...store.data.values()];
+      expect(uncapped.until - t0).toBeGreaterThan(365 * day);
+      const capped = new MemoryStore(() => t0);
+      await revocationList(capped, () => t0, { maxAgeMs: 30 * day, defaultRefreshTtlMs: day }).endProviderSessions({ sid: 'op-sid', at: t0 });
+      expect([...capped.data.values()][0].until).toBe(t0 + 30 * day + 5_000);
+    });
+
+    it("'sign out everywhere' outlasts every other sign-in's refresh tokens", async () => {
+      const store = new MemoryStore(() => t0);
+      const list = revocationList(store, () => t0, { defaultRefreshTtlMs: 7 * day });
+      // This session's refresh tokens live 30 days: the user's others are taken to live as long.
+      await list.endUserSessions(session({ sid: 'me', accessIssuedAt: t0, refreshExpiresAt: t0 + 30 * day }));
+      expect([...store.data.values()][0].until).toBe(t0 + 30 * day + 5_000);
+    });
   });
 
   it('every sign-in gets its own id, kept across refreshes', async () => {

@@ -1,5 +1,4 @@
 import type { BffConfig } from '../../config/types.ts';
-import { DEFAULTS } from '../../config/defaults.ts';
 import { BffError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
 import type { SuccessorRegister } from '../../refresh/successors.ts';
@@ -59,10 +58,7 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
       const at = new Date(session.signedInAt ?? now()).toISOString();
       return session.sid ? [{ id: session.sid, current: true, createdAt: at, lastSeenAt: new Date(now()).toISOString() }] : [];
     },
-    async endOthers(_value, session) {
-      const ttl = (config.session.maxAgeMs ?? DEFAULTS.defaultRefreshTtlSeconds * 1000) + DEFAULTS.revocationCheckMs;
-      return revocations.endUserSessions(session.user.id, session.sid, Math.max(ttl, config.defaultRefreshTtlMs));
-    },
+    endOthers: (_value, session) => revocations.endUserSessions(session),
     async endById(value, session, id) {
       if (id !== session.sid) return false;
       await revocations.revoke(session);
