@@ -30,7 +30,8 @@ export type LogEvent =
   | 'hook_failed'
   | 'oidc_code_exchange_refused'
   | 'oidc_sign_in_failed'
-  | 'oidc_logout_token_refused';
+  | 'oidc_logout_token_refused'
+  | 'oidc_refreshed_id_token_refused';
 
 type Fact = string | number | boolean | undefined;
 

@@ -23,6 +23,7 @@ import type { KvStore } from './store/types.ts';
 import { DEFAULTS } from './config/defaults.ts';
 import { discovery } from './oidc/discovery.ts';
 import { oidcContext, type OidcContext } from './oidc/context.ts';
+import { refreshedIdTokenCheck } from './oidc/refreshed-id-token.ts';
 
 /** Everything a request needs that lives as long as the process: config, keys, adapter, refresher. */
 export interface BffRuntime {
@@ -81,6 +82,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
           revocations,
           now,
         });
+  const oidc = found && oidcContext(config.auth, found, fetchImpl);
   return {
     config,
     keyring,
@@ -89,12 +91,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     mapUser: options.mapUser,
     hooks,
     verifier,
-    refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fits: sessions.fits, fetch: fetchImpl, now }),
+    refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fits: sessions.fits, checkIdToken: oidc && refreshedIdTokenCheck(oidc), fetch: fetchImpl, now }),
     revocations,
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig, now) : staticPolicy(config.policy),
     loginLimiter: createLoginLimiter(config, now, commands),
     store,
-    oidc: found && oidcContext(config.auth, found, fetchImpl),
+    oidc,
     fetch: fetchImpl,
     now,
   };

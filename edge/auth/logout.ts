@@ -45,7 +45,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   if (session && value) await endHere(value, session, rt);
 
   // With an OpenID provider, the browser goes on to end its session there too (RP-Initiated Logout).
-  const provider = rt.oidc && session ? await endSessionUrl(req, rt, rt.oidc, session) : undefined;
+  const provider = rt.oidc && session ? await endSessionUrl(req, rt, rt.oidc, session, isForm) : undefined;
   const res = isForm
     ? new NextResponse(null, provider ? { status: 303, headers: { location: provider, 'cache-control': NO_STORE } } : seeOther(req, config, '/'))
     : NextResponse.json(provider ? { ok: true, scope, redirectTo: provider } : { ok: true, scope });

@@ -168,6 +168,7 @@ function readOidc(read: (name: string) => string | undefined, problems: string[]
     issuer,
     audience: read('OIDC_AUDIENCE'),
     userinfo: parseBool(read('OIDC_USERINFO'), 'OIDC_USERINFO', true, problems),
+    requireVerifiedEmail: parseBool(read('OIDC_REQUIRE_VERIFIED_EMAIL'), 'OIDC_REQUIRE_VERIFIED_EMAIL', true, problems),
   };
 }
 

@@ -43,6 +43,8 @@ export interface OidcConfig {
   audience?: string;
   /** Read the user from the userinfo endpoint too, when the provider has one (default); the ID token's claims otherwise. */
   userinfo: boolean;
+  /** Take the email only when the provider says it is verified (`email_verified`); default true. */
+  requireVerifiedEmail: boolean;
 }
 
 /** Backend endpoints, relative to BACKEND_URL; kept exactly as given (trailing slashes matter to Django). */

@@ -3,7 +3,6 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { startSession } from '../auth/new-session.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
-import { isObject, userFrom } from '../backend/presets/read-json.ts';
 import { mappedUser } from '../backend/user-source.ts';
 import { BffError } from '../errors.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
@@ -16,6 +15,7 @@ import type { OidcContext } from './context.ts';
 import { verifyIdToken } from './id-token.ts';
 import { callbackUri } from './redirect-uris.ts';
 import { openTransaction, transactionCookie } from './transaction.ts';
+import { oidcUser } from './user-claims.ts';
 
 /**
  * GET <auth>/callback: the provider's answer. The transaction cookie named after its `state` must be there and hold
@@ -87,8 +87,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
 
 /** The user from the ID token's claims and userinfo, through the app's mapper when it has one. */
 async function userOf(claims: Record<string, unknown>, profile: unknown, rt: BffRuntime): Promise<User | undefined> {
-  const merged = { ...claims, ...(isObject(profile) ? profile : {}) };
-  const user = userFrom(merged);
+  const user = oidcUser(claims, profile, rt.config.auth.oidc!.requireVerifiedEmail);
   return rt.mapUser ? mappedUser(rt.mapUser, { login: claims, user, profile, claims }) : user;
 }
 

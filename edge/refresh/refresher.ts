@@ -8,6 +8,7 @@ import { digestKey } from '../crypto/digest-key.ts';
 import { BffError } from '../errors.ts';
 import { runHook, type BffHooks } from '../hooks.ts';
 import { logWarn } from '../log.ts';
+import type { RefreshedIdTokenCheck } from '../oidc/refreshed-id-token.ts';
 import { sealSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 import type { Session } from '../session/types.ts';
@@ -48,6 +49,8 @@ export interface RefresherDeps {
   hooks?: BffHooks;
   /** Whether a sealed session can be kept where this deployment keeps sessions (cookie mode: the size limit). */
   fits?: (sealed: string) => boolean;
+  /** AUTH_PRESET=oidc: whether a refreshed ID token may be kept (oidc/refreshed-id-token.ts). */
+  checkIdToken?: RefreshedIdTokenCheck;
   fetch?: typeof fetch;
   now?: () => number;
   /** How a loser waits between looks at the store (injected by the simulation test). */
@@ -60,7 +63,8 @@ export interface RefresherDeps {
  * remembered. An outcome reused from the grace window whose own access token is due by now leads on to a refresh of
  * its successor, so a late request with an old cookie lands on the newest session and never sends a dead token.
  */
-export function createRefresher({ config, adapter, keyring, verifier, store, hooks, fits = () => true, fetch: fetchImpl = fetch, now = Date.now, sleep = delay }: RefresherDeps): Refresher {
+export function createRefresher(deps: RefresherDeps): Refresher {
+  const { config, adapter, keyring, verifier, store, hooks, fits = () => true, checkIdToken, fetch: fetchImpl = fetch, now = Date.now, sleep = delay } = deps;
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
   /** The backend call itself: runs once per refresh token across every request (and instance, with a store). */
@@ -82,8 +86,11 @@ export function createRefresher({ config, adapter, keyring, verifier, store, hoo
         logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status });
         return parsed.kind === 'rejected' ? { kind: 'rejected' } : unavailable();
       }
-      const next = sessionFromGrant(parsed.grant, config, now(), session);
+      let next = sessionFromGrant(parsed.grant, config, now(), session);
       if (!next) throw new BffError('backend_error', 'The refresh answer was incomplete.');
+      if (checkIdToken && next.idToken && next.idToken !== session.idToken && !(await checkIdToken(next.idToken, next.accessToken, session))) {
+        next = { ...next, idToken: session.idToken };
+      }
       const verdict = verifier ? await verifier.verify(next.accessToken) : 'valid';
       if (verdict === 'invalid') {
         logWarn('refresh_rejected', { reason: 'token_verification_failed' });

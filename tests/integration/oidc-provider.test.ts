@@ -116,6 +116,31 @@ describe('sign-in through an OpenID provider', () => {
     await context.close();
   });
 
+  it('the ID token never reaches JavaScript: a JSON logout names the end-session page without it; a form post gets the hint', async () => {
+    const logout = async (login: string, form: boolean) => {
+      const context = await browser.newContext();
+      await signIn(await context.newPage(), `${a}/dashboard`, login);
+      const res = await fetch(`${a}/api/auth/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: await cookieHeader(context), origin: a, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+        body: form ? '' : '{}',
+      });
+      await context.close();
+      return res;
+    };
+    const json = await logout('erin', false);
+    const { redirectTo } = (await json.json()) as { redirectTo: string };
+    const forScript = new URL(redirectTo);
+    expect(forScript.origin + forScript.pathname).toBe(`${op.issuer}/session/end`);
+    expect(forScript.searchParams.get('client_id')).toBe(op.clientId);
+    expect(forScript.searchParams.has('id_token_hint')).toBe(false);
+    const form = await logout('gina', true);
+    expect(form.status).toBe(303);
+    const hint = new URL(form.headers.get('location')!).searchParams.get('id_token_hint');
+    expect(hint?.split('.')).toHaveLength(3);
+  });
+
   it('a back-channel logout from the provider signs the user out of both instances', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

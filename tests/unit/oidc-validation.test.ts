@@ -60,6 +60,7 @@ const claims = async (overrides: JWTPayload = {}) => ({
   sid: 'op-session-1',
   nonce: 'nonce-1',
   email: 'u7@example.com',
+  email_verified: true,
   at_hash: await atHash('access-1'),
   ...overrides,
 });
@@ -147,5 +148,52 @@ describe('back-channel logout tokens', () => {
     const token = await logoutToken();
     expect((await post(rt, token)).status).toBe(200);
     expect((await post(rt, token)).status).toBe(400);
+  });
+});
+
+describe('starting a sign-in', () => {
+  it.each([`/${'a'.repeat(2047)}`, `/${'😀'.repeat(1000)}`, `/${'a'.repeat(9000)}`])('a long next never makes a sign-in cookie a browser would drop (%#)', async (next) => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    const res = await authRoute(request(`/api/auth/login?next=${encodeURIComponent(next)}`), rt);
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!;
+    expect(cookie.length).toBeLessThan(4096);
+  });
+});
+
+describe('who signed in, from the claims', () => {
+  it('an email the provider does not call verified is not taken (unless configured); the id is always sub', async () => {
+    const unverified = await runtime({ env, fetch: provider(async () => sign(await claims({ email_verified: false, id: 'admin' }))).fetch });
+    expect((await callback(unverified)).session?.user).toEqual({ id: 'user-7' });
+    const lenient = await runtime({ env: { ...env, OIDC_REQUIRE_VERIFIED_EMAIL: 'false' }, fetch: provider(async () => sign(await claims({ email_verified: undefined }))).fetch });
+    expect((await callback(lenient)).session?.user).toEqual({ id: 'user-7', email: 'u7@example.com' });
+  });
+});
+
+describe('an ID token that comes with a refresh is kept only if it checks out (OpenID Connect Core §12.2)', () => {
+  const refreshWith = async (idToken: () => Promise<string>) => {
+    const rt = await runtime({ env, fetch: provider(idToken).fetch });
+    const before = session({ sid: 's-1', refreshToken: 'refresh-0', idToken: 'id-token-at-sign-in', provider: { sub: 'user-7', sid: 'op-session-1' }, accessExpiresAt: Date.now() - 1 });
+    const outcome = await rt.refresher.refresh(before, 30_000);
+    expect(outcome.kind).toBe('refreshed');
+    return outcome.kind === 'refreshed' ? outcome.session : undefined;
+  };
+  const fresh = (overrides: JWTPayload = {}, options?: { key?: CryptoKey }) => async () => sign(await claims({ nonce: undefined, ...overrides }), options);
+
+  it('a valid one replaces the old', async () => {
+    const token = await fresh()();
+    const after = await refreshWith(async () => token);
+    expect(after).toMatchObject({ accessToken: 'access-1', idToken: token });
+  });
+
+  it.each([
+    ['signed by another key', async () => sign(await claims({ nonce: undefined }), { key: otherKey })],
+    ['naming another user', fresh({ sub: 'user-8' })],
+    ['for another client', fresh({ aud: 'someone-else' })],
+    ['from another issuer', fresh({ iss: 'https://evil.test' })],
+    ['for another access token', fresh({ at_hash: 'AAAAAAAAAAAAAAAAAAAAAA' })],
+  ])('one %s is dropped; the refresh stands with the ID token from before', async (_case, token) => {
+    const after = await refreshWith(token);
+    expect(after).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', idToken: 'id-token-at-sign-in' });
   });
 });

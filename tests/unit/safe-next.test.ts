@@ -34,6 +34,14 @@ describe('safeNextPath (open-redirect protection)', () => {
     expect(safeNextPath(payload)).toBe('/');
   });
 
+  it('refuses a next over 2 KB as written or as the URL parser encodes it (it rides in a sign-in cookie)', () => {
+    const kept = `/${'a'.repeat(2000)}`;
+    expect(safeNextPath(kept)).toBe(kept);
+    expect(safeNextPath(`/${'a'.repeat(2048)}`)).toBe('/');
+    // 2,001 characters written; each emoji is 12 once percent-encoded.
+    expect(safeNextPath(`/${'😀'.repeat(1000)}`)).toBe('/');
+  });
+
   it('uses the given fallback', () => {
     expect(safeNextPath('//x', '/dashboard')).toBe('/dashboard');
     expect(safeNextPath(undefined, '/dashboard')).toBe('/dashboard');
