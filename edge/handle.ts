@@ -17,7 +17,7 @@ import { authEndpointFor, authEndpointPath, authEndpoints } from './auth/endpoin
 import { classify, type RouteKind } from './request/classify.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
-import { clientIp } from './ratelimit/client-ip.ts';
+import { establishedClientIp } from './ratelimit/client-ip.ts';
 import { isPrefetch } from './request/prefetch.ts';
 import { csrfError } from './request/csrf.ts';
 import type { Policy } from './policy/types.ts';
@@ -162,7 +162,7 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 
   const headers = upstreamHeaders(req.headers, session.accessToken, {
-    clientIp: clientIp(req.headers, config.clientIp),
+    clientIp: establishedClientIp(req.headers, config.clientIp),
     ...publicOrigin(req, config),
   });
   const forwarded = await forwardToBackend(req.method, target, headers, body, forwardOptions(config, rt.fetch, req.nextUrl));

@@ -37,8 +37,9 @@ function validated(phase: string, env: Env) {
     const config = loadConfig(env);
     if (phase === PHASE_PRODUCTION_SERVER && !config.clientIp.onVercel && config.clientIp.trustedProxyCount === 0) {
       console.warn(
-        "Warning: TRUSTED_PROXY_COUNT=0 outside Vercel: per-IP login limits trust the client's own X-Forwarded-For. " +
-          'Start with `npm start` (scripts/start.mjs) when directly exposed, or set TRUSTED_PROXY_COUNT behind a reverse proxy.',
+        'Warning: TRUSTED_PROXY_COUNT=0 outside Vercel: nothing tells the client\'s address, so per-IP login limits trust ' +
+          "the client's own X-Forwarded-For and the backend is sent no client address. Directly exposed, start with " +
+          '`npx next-edge-bff start` (it takes next start\'s flags); behind N reverse proxies, set TRUSTED_PROXY_COUNT=N.',
       );
     }
     return config;

@@ -29,6 +29,8 @@ const env = {
   SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
   // The demo is served over plain http; browsers other than Chrome/Firefox drop Secure cookies there.
   COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false',
+  // The address the demo prints: sign-in checks that forms come from it.
+  APP_URL: process.env.APP_URL ?? `http://localhost:${port}`,
 };
 
 if (buildIsStale()) {

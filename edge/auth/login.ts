@@ -9,6 +9,8 @@ import { errorResponse } from '../http/error-response.ts';
 import { logWarn } from '../log.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
+import { deviceCookie, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
+import { identifierKey } from '../ratelimit/login-limiter.ts';
 import { csrfError } from '../request/csrf.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
@@ -23,7 +25,8 @@ const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed',
 
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.
- * Rate-limited per IP and per identifier before the backend is called. Failures keep the
+ * Rate-limited per network and per identifier (or per known device) before the backend is called
+ * (ratelimit/login-limiter.ts); a success marks the browser as a known device for that identifier. Failures keep the
  * backend's status, message and field errors.
  */
 export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
@@ -42,20 +45,25 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
     form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next)) : errorResponse(error);
 
   const ip = clientIp(req.headers, config.clientIp);
-  const limited = await rt.loginLimiter.check(ip, form.email, policy);
-  if (limited) return fail(limited);
+  const known = deviceCookie(config.cookie);
+  const device = await openDevice(req.cookies.get(known.name)?.value, rt.keyring, rt.now());
+  const attempt = await rt.loginLimiter.reserve(ip, form.email, device, policy);
+  if (attempt instanceof BffError) return fail(attempt);
 
   const session = await signIn(form, rt, loginCall.bind(rt.adapter), parseLogin.bind(rt.adapter));
   if (session instanceof BffError) {
-    if (REFUSED_CREDENTIALS.has(session.code)) await rt.loginLimiter.failed(ip, form.email, policy);
+    await attempt.settle(REFUSED_CREDENTIALS.has(session.code) ? 'refused' : 'other');
     return fail(session);
   }
+  await attempt.settle('succeeded');
 
   const sealed = await startSession(session, rt, req);
   if (sealed instanceof BffError) return fail(sealed);
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
+  // This browser now knows the identifier: its own failures, not strangers', count against it from here on.
+  res.cookies.set(known.name, await sealDevice(device, await identifierKey(form.email), rt.keyring, rt.now()), known.options);
   return res;
 }
 

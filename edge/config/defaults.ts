@@ -57,6 +57,10 @@ export const DEFAULTS = {
   providerLogoutMarkerMs: 400 * 24 * 3600 * 1000,
   /** Failed logins for one identifier from anywhere may reach this many times the per-network limit (ratelimit/login-limiter.ts). */
   identifierSpreadFactor: 4,
+  /** How long a browser that signed in is a known device for login limits (ratelimit/device-cookie.ts). */
+  deviceCookieSeconds: 365 * 24 * 3600,
+  /** Login attempts for one identifier in flight at once, per instance (ratelimit/login-limiter.ts). */
+  loginConcurrencyPerIdentifier: 3,
 } as const;
 
 /** Each preset's endpoints as its documentation describes them; every one is overridable. */

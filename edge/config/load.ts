@@ -26,6 +26,14 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
 
   const backendUrl = parseUrl(read('BACKEND_URL'), 'BACKEND_URL', problems, true);
   const appUrl = parseUrl(read('APP_URL'), 'APP_URL', problems, false);
+  // Without it the origin comes from the request's Host, which a client chooses: CSRF checks, redirects and the
+  // X-Forwarded-Host a backend builds e-mailed links from would follow it. Vercel's own headers are trustworthy.
+  if (!read('APP_URL') && env.NODE_ENV === 'production' && env.VERCEL !== '1') {
+    problems.push(
+      "APP_URL is not set. In production outside Vercel, set it to the app's public URL, e.g. https://app.example.com " +
+        '(http://localhost:3000 on your own machine): it is the origin of CSRF checks, redirects and the host the backend is told.',
+    );
+  }
 
   const secrets = (read('SESSION_SECRET') ?? '')
     .split(',')

@@ -23,8 +23,8 @@ const DROP = new Set([
 
 /** What the BFF knows about the browser's request, for the backend's logs and absolute URLs. */
 export interface ForwardedFor {
-  /** The client IP as the rate limiter resolves it; `unknown` when it cannot tell. */
-  clientIp: string;
+  /** The client's address where a platform or trusted proxy established it (ratelimit/client-ip.ts), else undefined. */
+  clientIp?: string;
   /** The app's public host and scheme. */
   host: string;
   proto: string;
@@ -39,14 +39,14 @@ export function upstreamHeaders(incoming: Headers, accessToken: string, forwarde
   });
   headers.set('authorization', `Bearer ${accessToken}`);
   const { clientIp, host, proto } = forwarded;
-  const known = clientIp !== 'unknown';
-  if (known) {
-    headers.set('x-forwarded-for', clientIp);
-    headers.set('x-real-ip', clientIp);
-  }
   headers.set('x-forwarded-host', host);
   headers.set('x-forwarded-proto', proto);
-  const node = clientIp.includes(':') ? `"[${clientIp}]"` : clientIp;
-  headers.set('forwarded', `${known ? `for=${node};` : ''}host="${host}";proto=${proto}`);
+  // No address at all rather than one the client chose: backends rate-limit, audit and allow-list by it.
+  if (clientIp) {
+    headers.set('x-forwarded-for', clientIp);
+    headers.set('x-real-ip', clientIp);
+    const node = clientIp.includes(':') ? `"[${clientIp}]"` : clientIp;
+    headers.set('forwarded', `for=${node};host="${host}";proto=${proto}`);
+  }
   return headers;
 }

@@ -1,4 +1,5 @@
 import type { ClientIpConfig } from '../config/types.ts';
+import { trustedHop } from '../request/trusted-hop.ts';
 
 /**
  * The client's IP from what the platform guarantees, never from the spoofable first
@@ -11,11 +12,15 @@ export function clientIp(headers: Headers, config: ClientIpConfig): string {
     const real = headers.get('x-real-ip')?.trim();
     if (real) return real;
   }
-  const hops = (headers.get('x-forwarded-for') ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean);
-  if (hops.length === 0) return 'unknown';
-  const index = Math.max(0, hops.length - Math.max(1, config.trustedProxyCount));
-  return hops[index];
+  return trustedHop(headers.get('x-forwarded-for'), config) ?? 'unknown';
+}
+
+/**
+ * The client's address as the backend may be told it: only what a platform or a trusted proxy established. With
+ * neither (plain `next start`, TRUSTED_PROXY_COUNT=0), X-Forwarded-For is the client's own words: undefined.
+ */
+export function establishedClientIp(headers: Headers, config: ClientIpConfig): string | undefined {
+  if (!config.onVercel && config.trustedProxyCount === 0) return undefined;
+  const ip = clientIp(headers, config);
+  return ip === 'unknown' ? undefined : ip;
 }

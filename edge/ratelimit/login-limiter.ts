@@ -4,31 +4,46 @@ import { digestKey } from '../crypto/digest-key.ts';
 import { BffError } from '../errors.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { Policy, WindowLimit } from '../policy/types.ts';
+import type { RedisCommands } from '../store/commands.ts';
+import { knows, type Device } from './device-cookie.ts';
 import { identifierForLimits, networkForLimits } from './keys.ts';
 import { memorySlidingWindow } from './memory.ts';
-import type { RedisCommands } from '../store/commands.ts';
 import type { LimitResult, WindowLimiter } from './types.ts';
 import { upstashSlidingWindow } from './upstash.ts';
 
-export interface LoginLimiter {
-  /** Counts the attempt against the client's network and checks the identifier's failures; the error to answer with, if any. */
-  check(ip: string, identifier: string, policy: Policy): Promise<BffError | undefined>;
-  /** Counts a failed attempt (the backend refused the credentials) against the identifier. */
-  failed(ip: string, identifier: string, policy: Policy): Promise<void>;
+/** What the backend said about a reserved attempt: only `refused` (wrong credentials) is a failed guess. */
+export type AttemptOutcome = 'succeeded' | 'refused' | 'other';
+
+export interface LoginAttempt {
+  /** Keeps the reservation as a failure (`refused`) or gives it back; frees the in-flight slot. Never throws. */
+  settle(outcome: AttemptOutcome): Promise<void>;
 }
 
+export interface LoginLimiter {
+  /**
+   * Reserves one attempt before the backend is called, atomically on every key it counts against: the error to answer
+   * with, or the attempt to settle with the backend's verdict. `device` is the browser's device cookie, if any.
+   */
+  reserve(ip: string, identifier: string, device: Device | null, policy: Policy): Promise<BffError | LoginAttempt>;
+}
+
+/** The identifier as the limiter and the device cookie know it: normalised (ratelimit/keys.ts) and hashed. */
+export const identifierKey = (identifier: string) => digestKey(identifierForLimits(identifier));
+
 /**
- * Login rate limiting on three keys, so that neither one attacker with many accounts, nor many IPs against one
- * account, nor a stranger who knows an email can get their way:
+ * Login rate limiting, so that neither one attacker with many accounts, nor many networks against one account, nor a
+ * stranger who knows an email can get their way:
  * - every attempt counts against the client's network (`loginPerIp`; IPv6 by /64);
- * - only failures count against an identifier: per identifier and network at `loginPerIdentifier` (a stranger
- *   guessing from one network locks only that network out of the account), and per identifier from anywhere at
- *   `DEFAULTS.identifierSpreadFactor` times that (a guesser spread over many networks is still stopped).
- * No success resets any counter, so a successful login as a look-alike account cannot clear a victim's failures.
- * Identifiers are normalised (ratelimit/keys.ts) and hashed: the store never holds an email address.
- * Upstash when configured, else in memory (per instance). Limiters are rebuilt when the policy's numbers change.
+ * - from a browser that signed in as the identifier before (a known device, ratelimit/device-cookie.ts), failures
+ *   count against that device alone at `loginPerIdentifier`: strangers elsewhere cannot lock its owner out;
+ * - from anywhere else, failures count per identifier and network at `loginPerIdentifier` (a stranger guessing from
+ *   one network stops there) and per identifier from anywhere at `DEFAULTS.identifierSpreadFactor` times that (a
+ *   guesser spread over many networks stops too; only unknown devices are held back by it).
+ * Identifier attempts are reserved before the backend is called and given back unless the backend refused the
+ * credentials, so parallel guesses cannot outrun a limit; at most `DEFAULTS.loginConcurrencyPerIdentifier` attempts
+ * for one identifier are in flight per instance. A success gives back only its own reservation: it clears no failure.
+ * The store never holds an email address. Shared store when configured, else memory (per instance).
  */
-/** `commands`: the shared store's transport when there is one (store/connect.ts); per-instance memory otherwise. */
 export function createLoginLimiter(config: BffConfig, now: () => number = Date.now, commands?: RedisCommands): LoginLimiter {
   const windows = new Map<string, WindowLimiter>();
   const windowFor = (name: string, w: WindowLimit) => {
@@ -42,44 +57,72 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
     }
     return limiter;
   };
-  const identifierWindows = (policy: Policy) => {
-    const perPair = policy.rateLimit.loginPerIdentifier;
-    return {
-      pair: windowFor('id-net', perPair),
-      anywhere: windowFor('id', { ...perPair, limit: perPair.limit * DEFAULTS.identifierSpreadFactor }),
-    };
-  };
-  const keysFor = async (ip: string, identifier: string) => {
-    const network = networkForLimits(ip);
-    const id = await digestKey(identifierForLimits(identifier));
-    return { network, id, pair: await digestKey(`${id}|${network}`) };
+  const inFlight = new Map<string, number>();
+
+  /** The identifier windows this attempt reserves on, with their keys. */
+  async function identifierWindows(ip: string, who: string, device: Device | null, policy: Policy): Promise<[WindowLimiter, string][]> {
+    const perIdentifier = policy.rateLimit.loginPerIdentifier;
+    if (knows(device, who)) return [[windowFor('id-dev', perIdentifier), await digestKey(`${who}|${device.id}`)]];
+    return [
+      [windowFor('id-net', perIdentifier), await digestKey(`${who}|${networkForLimits(ip)}`)],
+      [windowFor('id', { ...perIdentifier, limit: perIdentifier.limit * DEFAULTS.identifierSpreadFactor }), who],
+    ];
+  }
+
+  const refundAll = (held: [WindowLimiter, string][]) =>
+    Promise.all(held.map(([w, k]) => w.refund(k))).catch((error) => logWarn('rate_limit_count_failed', { reason: failureKind(error) }));
+
+  const tooMany = (results: LimitResult[]) => {
+    const retryAfter = Math.max(1, Math.ceil((Math.max(...results.map((r) => r.resetAt)) - now()) / 1000));
+    return new BffError('rate_limited', `Too many attempts, try again in ${retryAfter} s.`, { retryAfter });
   };
 
   return {
-    async check(ip, identifier, policy) {
-      const keys = await keysFor(ip, identifier); // before any call starts, so no rejection goes unobserved
-      const { pair, anywhere } = identifierWindows(policy);
-      let results: LimitResult[];
+    async reserve(ip, identifier, device, policy) {
+      const who = await identifierKey(identifier);
+      if ((inFlight.get(who) ?? 0) >= DEFAULTS.loginConcurrencyPerIdentifier) {
+        return new BffError('rate_limited', 'Too many attempts, try again in 1 s.', { retryAfter: 1 });
+      }
+      inFlight.set(who, (inFlight.get(who) ?? 0) + 1);
+      const release = () => {
+        const n = (inFlight.get(who) ?? 1) - 1;
+        if (n > 0) inFlight.set(who, n);
+        else inFlight.delete(who);
+      };
+      let held: [WindowLimiter, string][] = [];
       try {
-        results = await Promise.all([windowFor('ip', policy.rateLimit.loginPerIp).limit(keys.network), pair.peek(keys.pair), anywhere.peek(keys.id)]);
+        const network = await windowFor('ip', policy.rateLimit.loginPerIp).limit(networkForLimits(ip));
+        if (!network.success) {
+          release();
+          return tooMany([network]);
+        }
+        const reservations = await identifierWindows(ip, who, device, policy);
+        const results = await Promise.allSettled(reservations.map(([w, k]) => w.limit(k)));
+        held = reservations.filter((_, i) => results[i].status === 'fulfilled' && (results[i] as PromiseFulfilledResult<LimitResult>).value.success);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        const refused = results.map((r) => (r as PromiseFulfilledResult<LimitResult>).value).filter((r) => !r.success);
+        if (refused.length) {
+          await refundAll(held);
+          release();
+          return tooMany(refused);
+        }
       } catch (error) {
+        await refundAll(held);
+        release();
         logWarn('rate_limit_unavailable', { reason: failureKind(error), policy: policy.rateLimit.onError });
-        if (policy.rateLimit.onError === 'open') return undefined;
+        if (policy.rateLimit.onError === 'open') return { settle: async () => undefined };
         return new BffError('rate_limit_unavailable', 'Sign-in is temporarily unavailable. Try again shortly.', { retryAfter: 5 });
       }
-      const refused = results.filter((r) => !r.success);
-      if (refused.length === 0) return undefined;
-      const retryAfter = Math.max(1, Math.ceil((Math.max(...refused.map((r) => r.resetAt)) - now()) / 1000));
-      return new BffError('rate_limited', `Too many attempts, try again in ${retryAfter} s.`, { retryAfter });
-    },
-    async failed(ip, identifier, policy) {
-      const keys = await keysFor(ip, identifier);
-      const { pair, anywhere } = identifierWindows(policy);
-      try {
-        await Promise.all([pair.limit(keys.pair), anywhere.limit(keys.id)]);
-      } catch (error) {
-        logWarn('rate_limit_count_failed', { reason: failureKind(error) });
-      }
+      let settled = false;
+      return {
+        async settle(outcome) {
+          if (settled) return;
+          settled = true;
+          release();
+          if (outcome !== 'refused') await refundAll(held);
+        },
+      };
     },
   };
 }

@@ -29,10 +29,14 @@ export function memorySlidingWindow(limit: number, windowMs: number, now: () => 
   }
 
   return {
-    async peek(key) {
+    async refund(key) {
       const t = now();
       const w = windowsOf(key, t);
-      return { success: used(w, t) < limit, resetAt: w.start + windowMs };
+      // A hit counted in the window before is given back there.
+      if (w.current > 0) w.current--;
+      else if (w.previous > 0) w.previous--;
+      else return;
+      counters.set(key, w);
     },
     async limit(key) {
       const t = now();

@@ -6,8 +6,8 @@ export interface LimitResult {
 
 /** One sliding-window counter family (e.g. "logins per IP"). Store failures throw. */
 export interface WindowLimiter {
-  /** Counts one hit; `success` says whether it was within the limit. */
+  /** Counts one hit, atomically with the check; `success` says whether it was within the limit (else nothing counted). */
   limit(key: string): Promise<LimitResult>;
-  /** Whether one more hit would be within the limit, without counting one. */
-  peek(key: string): Promise<LimitResult>;
+  /** Gives back one counted hit: a reservation that turned out not to be a failure. */
+  refund(key: string): Promise<void>;
 }

@@ -19,9 +19,10 @@ export function upstashSlidingWindow(commands: RedisCommands, prefix: string, li
       if (result.reason === 'timeout') throw new Error('rate limiter timed out');
       return { success: result.success, resetAt: result.reset };
     },
-    async peek(key) {
-      const { remaining, reset } = await (await limiter).getRemaining(key);
-      return { success: remaining > 0, resetAt: reset };
+    async refund(key) {
+      // A negative rate is the library's refund: counted back without a limit check.
+      const result = await (await limiter).limit(key, { rate: -1 });
+      if (result.reason === 'timeout') throw new Error('rate limiter timed out');
     },
   };
 }

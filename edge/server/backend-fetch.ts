@@ -5,7 +5,7 @@ import { forwardOptions, forwardToBackend } from '../proxy/forward.ts';
 import { forwardableBody } from '../proxy/request-body.ts';
 import { backendTarget } from '../proxy/target.ts';
 import { upstreamHeaders } from '../proxy/upstream-headers.ts';
-import { clientIp } from '../ratelimit/client-ip.ts';
+import { establishedClientIp } from '../ratelimit/client-ip.ts';
 import { publicOrigin } from '../request/public-origin.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { usableSession } from './request-session.ts';
@@ -35,7 +35,7 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
   const host = incoming.get('host') ?? 'localhost';
   const here = { headers: incoming, nextUrl: new URL(`http://${host}`) };
   const origin = publicOrigin(here, config);
-  const headers = upstreamHeaders(outgoing.headers, usable.session.accessToken, { clientIp: clientIp(incoming, config.clientIp), ...origin });
+  const headers = upstreamHeaders(outgoing.headers, usable.session.accessToken, { clientIp: establishedClientIp(incoming, config.clientIp), ...origin });
   return forwardToBackend(outgoing.method, target, headers, body, forwardOptions(config, rt.fetch, `${origin.proto}://${origin.host}`));
 }
 

@@ -110,16 +110,16 @@ export function startBackend(port, env = {}, echo = false) {
 
 export function startApp(port, env, echo = false, cwd = root) {
   return startProcess('next start', process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: { NODE_ENV: 'production', ...env },
+    env: { NODE_ENV: 'production', APP_URL: `http://127.0.0.1:${port}`, ...env },
     echo,
     cwd,
   });
 }
 
-/** `npm start`'s server (scripts/start.mjs): the client IP from the socket, the client's forwarding headers dropped. */
+/** `npm start` (`next-edge-bff start`): the client's address from the socket, its own forwarding headers dropped. */
 export function startServer(port, env, echo = false, cwd = root) {
-  return startProcess('start.mjs', process.execPath, [`${root}scripts/start.mjs`], {
-    env: { NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', ...env },
+  return startProcess('next-edge-bff start', process.execPath, [`${root}bin/next-edge-bff.mjs`, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    env: { NODE_ENV: 'production', APP_URL: `http://127.0.0.1:${port}`, ...env },
     echo,
     cwd,
   });

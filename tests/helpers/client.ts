@@ -45,8 +45,9 @@ export interface Credentials {
 }
 
 /** Test clients for one running app + backend pair (the shared one, or a preset's own). */
-export function clientFor(urls: { app: () => string; backend: () => string }) {
-  const sameOrigin = () => ({ origin: urls.app() });
+export function clientFor(urls: { app: () => string; backend: () => string; origin?: () => string }) {
+  /** The app's public origin (its APP_URL): where the browser's pages are, also when `app` is reached another way. */
+  const sameOrigin = () => ({ origin: (urls.origin ?? urls.app)() });
 
   /** A request to the running app; never follows redirects, so tests see them. */
   async function app(path: string, init: RequestInit & { jar?: CookieJar } = {}): Promise<Response> {

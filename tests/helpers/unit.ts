@@ -9,7 +9,7 @@ export const SECRET = 'unit-test-secret-0123456789abcdefghijklmnop';
 export const SKEW = 30_000;
 
 export function testConfig(env: Record<string, string> = {}, code: CodeConfig = {}): BffConfig {
-  return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', ...env }, code);
+  return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', APP_URL: 'http://localhost:3000', ...env }, code);
 }
 
 export function session(overrides: Partial<Session> = {}): Session {

@@ -74,6 +74,7 @@ describe('adopting next-edge-bff from its npm tarball', () => {
       env: {
         NODE_ENV: 'production',
         BACKEND_URL: backendUrl,
+        APP_URL: url,
         SESSION_SECRET: 'adoption-secret-0123456789abcdefghijklmnop',
         PROTECTED_PATHS: '/account',
         ...GENEROUS_LIMITS,

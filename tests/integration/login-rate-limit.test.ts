@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/processes.mjs';
-import { clientFor, sleep } from '../helpers/client';
+import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startFixture, startStack, upstashEnv, type Stack } from '../helpers/stack';
 
 /** The app's real defaults (10 / minute per IP, 5 / 15 minutes per identifier), as deployed. */
@@ -23,11 +23,13 @@ describe('login rate limiting, self-hosted behind a trusted reverse proxy (in-me
   let direct: Client;
 
   beforeAll(async () => {
-    stack = await startStack({}, () => ({ ...DEFAULT_LIMITS, TRUSTED_PROXY_COUNT: '1' }));
+    // The public origin is the proxy's; `direct` stands for requests a load balancer sends straight to the app.
     const port = await freePort();
-    proxy = await startFixture('reverse-proxy.mjs', [port, new URL(stack.appUrl).port], `http://127.0.0.1:${port}/`);
-    viaProxy = clientFor({ app: () => `http://127.0.0.1:${port}`, backend: () => stack.backendUrl });
-    direct = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+    const publicUrl = `http://127.0.0.1:${port}`;
+    stack = await startStack({}, () => ({ ...DEFAULT_LIMITS, TRUSTED_PROXY_COUNT: '1', APP_URL: publicUrl }));
+    proxy = await startFixture('reverse-proxy.mjs', [port, new URL(stack.appUrl).port], `${publicUrl}/`);
+    viaProxy = clientFor({ app: () => publicUrl, backend: () => stack.backendUrl });
+    direct = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl, origin: () => publicUrl });
   });
   afterAll(async () => {
     await proxy?.stop();
@@ -62,6 +64,44 @@ describe('login rate limiting, self-hosted behind a trusted reverse proxy (in-me
     // A guesser over many networks: 20 failures in all, then the account waits everywhere.
     for (let i = 0; i < 15; i++) expect((await attempt(direct, victim.email, 'guess', { 'x-forwarded-for': `192.0.2.${20 + i}` })).status).toBe(401);
     expect((await attempt(direct, victim.email, victim.password, { 'x-forwarded-for': '192.0.2.201' })).status).toBe(429);
+  });
+
+  it("strangers cannot lock the owner's browser out: one network stops at the 6th failure, 40 networks are stopped, a fresh one is refused, the owner signs in", async () => {
+    const owner = await direct.newUser();
+    const browser = new CookieJar();
+    const signIn = (jar: CookieJar, password: string, ip: string) =>
+      direct.app('/api/auth/login', {
+        method: 'POST',
+        jar,
+        headers: { 'content-type': 'application/json', ...direct.sameOrigin(), 'x-forwarded-for': ip },
+        body: JSON.stringify({ email: owner.email, password }),
+      });
+    // The owner signed in from this browser before: it is a known device from then on.
+    expect((await signIn(browser, owner.password, '198.18.7.1')).status).toBe(200);
+    expect([...browser.cookies.keys()].some((name) => name.includes('bff_device'))).toBe(true);
+    const before = (await direct.backend.stats()).loginCalls;
+    for (let i = 0; i < 5; i++) expect((await attempt(direct, owner.email, 'guess', { 'x-forwarded-for': '198.18.8.1' })).status).toBe(401);
+    expect((await attempt(direct, owner.email, 'guess', { 'x-forwarded-for': '198.18.8.1' })).status).toBe(429);
+    const spread = [];
+    for (let i = 0; i < 40; i++) spread.push((await attempt(direct, owner.email, 'guess', { 'x-forwarded-for': `198.18.9.${i}` })).status);
+    expect(spread.filter((s) => s === 401)).toHaveLength(15); // 20 failures in all reach the backend
+    expect(spread.slice(15).every((s) => s === 429)).toBe(true);
+    expect((await attempt(direct, owner.email, owner.password, { 'x-forwarded-for': '198.18.10.1' })).status).toBe(429);
+    expect((await direct.backend.stats()).loginCalls - before).toBe(20);
+    // Meanwhile the owner's browser signs in with the right password, from wherever it is.
+    expect((await signIn(browser, owner.password, '198.18.11.1')).status).toBe(200);
+  });
+
+  it('200 concurrent wrong guesses from 20 networks: no more reach the backend than the limits allow', async () => {
+    const victim = await direct.newUser();
+    const before = (await direct.backend.stats()).loginCalls;
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => attempt(direct, victim.email, 'guess', { 'x-forwarded-for': `198.19.${i % 20}.1` })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const reached = (await direct.backend.stats()).loginCalls - before;
+    expect(reached).toBe(statuses.filter((s) => s === 401).length);
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThanOrEqual(20);
   });
 
   it('successful logins do not count against the identifier', async () => {

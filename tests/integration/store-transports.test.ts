@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { loadConfig } from '@/edge/config/load';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
+import { BffError } from '@/edge/errors';
 import { createLoginLimiter } from '@/edge/ratelimit/login-limiter';
 import { kvStore, type RedisCommands } from '@/edge/store/commands';
 import { redisCommands } from '@/edge/store/redis';
@@ -52,18 +53,32 @@ describe.each([
     expect(await store.members(s)).toEqual(['two']);
   });
 
-  it('@upstash/ratelimit runs on it (evalsha with the NOSCRIPT fallback to eval): counting, and peeking without counting', async () => {
+  it('@upstash/ratelimit runs on it (evalsha with the NOSCRIPT fallback to eval): reservations, refunds, and no guess past a limit under concurrency', async () => {
     const config = loadConfig({ BACKEND_URL: 'http://b.test', SESSION_SECRET: 'x'.repeat(32) });
+    const policy = { ...DEFAULT_POLICY, rateLimit: { ...DEFAULT_POLICY.rateLimit, loginPerIp: { limit: 1000, windowSeconds: 60 }, loginPerIdentifier: { limit: 2, windowSeconds: 60 } } };
     const limiter = createLoginLimiter(config, Date.now, transport());
-    const policy = { ...DEFAULT_POLICY, rateLimit: { ...DEFAULT_POLICY.rateLimit, loginPerIdentifier: { limit: 2, windowSeconds: 60 } } };
+    const attempt = async (ip: string, who: string, outcome: 'refused' | 'succeeded' | 'other') => {
+      const reserved = await limiter.reserve(ip, who, null, policy);
+      if (reserved instanceof BffError) return reserved.code;
+      await reserved.settle(outcome);
+      return 'passed';
+    };
     const who = `${key('id')}@example.com`;
-    // Checks alone never lock an identifier: only failures count.
-    for (let i = 0; i < 4; i++) expect(await limiter.check('10.0.0.1', who, policy)).toBeUndefined();
-    await limiter.failed('10.0.0.1', who, policy);
-    await limiter.failed('10.0.0.1', who, policy);
-    expect((await limiter.check('10.0.0.1', who, policy))?.code).toBe('rate_limited');
+    // Reservations that end in a success or an outage are given back: only failures lock an identifier.
+    for (let i = 0; i < 4; i++) expect(await attempt('10.0.0.1', who, i % 2 ? 'succeeded' : 'other')).toBe('passed');
+    expect(await attempt('10.0.0.1', who, 'refused')).toBe('passed');
+    expect(await attempt('10.0.0.1', who, 'refused')).toBe('passed');
+    expect(await attempt('10.0.0.1', who, 'succeeded')).toBe('rate_limited');
     // Another network is not locked out by that stranger.
-    expect(await limiter.check('10.0.0.2', who, policy)).toBeUndefined();
+    expect(await attempt('10.0.0.2', who, 'succeeded')).toBe('passed');
+    // 30 instances sharing the store, 4 parallel guesses each from 30 networks, all in flight at once: the store's
+    // atomic reservations let no more than the identifier-wide limit (2 × 4) through.
+    const target = `${key('id')}@example.com`;
+    const instances = Array.from({ length: 30 }, () => createLoginLimiter(config, Date.now, transport()));
+    const reserved = await Promise.all(instances.flatMap((l, i) => Array.from({ length: 4 }, () => l.reserve(`10.1.${i}.1`, target, null, policy))));
+    const granted = reserved.filter((r) => !(r instanceof BffError)).length;
+    expect(granted).toBeGreaterThan(0);
+    expect(granted).toBeLessThanOrEqual(8);
   });
 });
 

@@ -6,7 +6,7 @@ import { applyContinuation } from '@/edge/http/respond';
 import { sealSession } from '@/edge/session/codec';
 import { envelopeGrant, fakeFetch, request, runtime, SECRET, session } from '../helpers/unit';
 
-const env = { BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production' };
+const env = { BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', APP_URL: 'http://localhost:3000' };
 
 /** An app that runs middleware of its own around the BFF's (`bff.decide` + `decision.apply`). */
 describe('the middleware composed with an app middleware', () => {

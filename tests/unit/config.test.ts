@@ -93,8 +93,20 @@ describe('configuration', () => {
   });
 
   it('production defaults to Secure cookies with the __Host- prefix', () => {
-    const config = loadConfig({ ...valid, NODE_ENV: 'production' });
+    const config = loadConfig({ ...valid, NODE_ENV: 'production', APP_URL: 'https://app.example.com' });
     expect(config.cookie).toMatchObject({ secure: true, name: '__Host-bff_session' });
+  });
+
+  it("production outside Vercel needs APP_URL (a client's Host header is no origin to trust); on Vercel it does not", () => {
+    expect(problems({ ...valid, NODE_ENV: 'production' }).join('\n')).toContain("APP_URL is not set. In production outside Vercel, set it to the app's public URL");
+    expect(problems({ ...valid, NODE_ENV: 'production', VERCEL: '1' })).toEqual([]);
+    expect(problems({ ...valid, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  it('configuration errors print URLs without their credentials or query', () => {
+    const text = problems({ ...valid, BACKEND_URL: 'https://admin:s3cr3t@api.example.com/v1?key=abc123' }).join('\n');
+    expect(text).toContain('got "https://***@api.example.com/v1?…"');
+    expect(text).not.toMatch(/s3cr3t|abc123/);
   });
 });
 

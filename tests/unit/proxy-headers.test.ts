@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { establishedClientIp } from '@/edge/ratelimit/client-ip';
 import { withoutTrailingSlash } from '@/edge/guard/trailing-slash';
 import { clientResponseHeaders } from '@/edge/proxy/response-headers';
 import { upstreamHeaders } from '@/edge/proxy/upstream-headers';
@@ -41,12 +42,20 @@ describe('request headers to the backend', () => {
     });
   });
 
-  it('quotes IPv6 in Forwarded and omits the address when it is unknown', () => {
+  it('quotes IPv6 in Forwarded; with no established client address, sends none of the three address headers', () => {
     expect(upstreamHeaders(browser, 'a', { clientIp: '2001:db8::1', host: 'h', proto: 'http' }).get('forwarded')).toBe('for="[2001:db8::1]";host="h";proto=http');
-    const unknown = upstreamHeaders(browser, 'a', { clientIp: 'unknown', host: 'h', proto: 'http' });
+    const unknown = upstreamHeaders(new Headers({ 'x-forwarded-for': '203.0.113.99', forwarded: 'for=203.0.113.99' }), 'a', { host: 'h', proto: 'http' });
     expect(unknown.get('x-forwarded-for')).toBeNull();
     expect(unknown.get('x-real-ip')).toBeNull();
-    expect(unknown.get('forwarded')).toBe('host="h";proto=http');
+    expect(unknown.get('forwarded')).toBeNull();
+    expect(unknown.get('x-forwarded-host')).toBe('h');
+  });
+
+  it('establishes a client address only on Vercel or behind trusted proxies', () => {
+    const forged = new Headers({ 'x-forwarded-for': '203.0.113.99', 'x-real-ip': '203.0.113.98' });
+    expect(establishedClientIp(forged, { onVercel: false, trustedProxyCount: 0 })).toBeUndefined();
+    expect(establishedClientIp(forged, { onVercel: false, trustedProxyCount: 1 })).toBe('203.0.113.99');
+    expect(establishedClientIp(forged, { onVercel: true, trustedProxyCount: 0 })).toBe('203.0.113.98');
   });
 
   it("takes the public host from a client's X-Forwarded-Host only behind a trusted proxy or platform", () => {
@@ -55,6 +64,13 @@ describe('request headers to the backend', () => {
     expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 0 } })).toEqual({ host: 'app.example:3000', proto: 'http' });
     expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 1 } })).toEqual({ host: 'evil.example', proto: 'https' });
     expect(publicOrigin(req, { appUrl: new URL('https://app.example'), clientIp: { onVercel: true, trustedProxyCount: 0 } })).toEqual({ host: 'app.example', proto: 'https' });
+  });
+
+  it('behind trusted proxies, the host the outermost one wrote, never the leftmost the client sent (AWS ALB passes it on, Apache appends)', () => {
+    const headers = new Headers({ host: 'internal:3000', 'x-forwarded-host': 'evil.example, app.example', 'x-forwarded-proto': 'http, https' });
+    const req = { headers, nextUrl: new URL('http://localhost:3000/x') };
+    expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 1 } })).toEqual({ host: 'app.example', proto: 'https' });
+    expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 2 } })).toEqual({ host: 'evil.example', proto: 'http' });
   });
 });
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// @ts-check
+// `next-edge-bff <command>`: the package's command line. Node only; nothing here reaches an edge bundle.
+//   start    `next start` with the client's address taken from the TCP connection (see below)
+//   secret   prints a new SESSION_SECRET
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+
+const USAGE = `Usage: next-edge-bff <command>
+
+  start [dir] [-p port] [-H hostname] [--keepAliveTimeout ms]
+          Runs the app in production like \`next start\` (same flags, PORT and HOSTNAME too), with each client's
+          address taken from its TCP connection, so that login limits and the backend see the real client.
+          Behind N reverse proxies, set TRUSTED_PROXY_COUNT=N: their X-Forwarded-For is kept and the socket's
+          address (the nearest proxy) appended.
+  secret  Prints a new random SESSION_SECRET (256 bits, base64url).
+`;
+
+/** Forwarding headers a client could send itself: dropped before Next sees the request, unless a proxy is trusted. */
+const FORGEABLE = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'forwarded'];
+
+/** `next start`'s own options, read the way it reads them. */
+function startOptions(args, env = process.env) {
+  const options = { dir: '.', port: Number(env.PORT ?? 3000), hostname: env.HOSTNAME ?? '0.0.0.0', keepAliveTimeout: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? args[++i];
+    if (flag === '-p' || flag === '--port') options.port = Number(value());
+    else if (flag === '-H' || flag === '--hostname') options.hostname = value();
+    else if (flag === '--keepAliveTimeout') options.keepAliveTimeout = Number(value());
+    else if (!flag.startsWith('-')) options.dir = flag;
+    else throw new Error(`next-edge-bff start: unknown option ${flag}\n\n${USAGE}`);
+  }
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error('next-edge-bff start: the port must be a number from 0 to 65535.');
+  return options;
+}
+
+/**
+ * Stands where a reverse proxy would. With no proxy in front (TRUSTED_PROXY_COUNT unset or 0), the client's own
+ * forwarding headers are dropped and the socket's peer address becomes X-Forwarded-For, trusted as one hop. Behind N
+ * trusted proxies, their headers stay and the socket's address (the nearest proxy) is appended: N + 1 trusted hops.
+ */
+function clientAddressRewriter(env = process.env) {
+  const proxies = Number(env.TRUSTED_PROXY_COUNT ?? 0);
+  if (!Number.isInteger(proxies) || proxies < 0) throw new Error('TRUSTED_PROXY_COUNT must be a whole number ≥ 0.');
+  env.TRUSTED_PROXY_COUNT = String(proxies + 1);
+  return (/** @type {import('node:http').IncomingMessage} */ req) => {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    if (proxies === 0) {
+      for (const name of FORGEABLE) delete req.headers[name];
+      req.headers['x-forwarded-for'] = peer;
+    } else {
+      const chain = req.headers['x-forwarded-for'];
+      req.headers['x-forwarded-for'] = chain ? `${chain}, ${peer}` : peer;
+    }
+  };
+}
+
+async function start(args) {
+  const options = startOptions(args);
+  const rewrite = clientAddressRewriter();
+  process.env.NODE_ENV ??= 'production';
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: options.dir, hostname: options.hostname, port: options.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => {
+    rewrite(req);
+    handle(req, res);
+  });
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+  server.listen(options.port, options.hostname, () => {
+    console.log(`next-edge-bff ready on http://${options.hostname}:${options.port} (client address from the connection, ${process.env.TRUSTED_PROXY_COUNT} trusted hop(s))`);
+  });
+}
+
+const [command, ...rest] = process.argv.slice(2);
+try {
+  if (command === 'start') await start(rest);
+  else if (command === 'secret') console.log(randomBytes(32).toString('base64url'));
+  else {
+    console.log(USAGE);
+    process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 1;
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}
