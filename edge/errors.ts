@@ -30,7 +30,8 @@ export type BffErrorCode =
   | 'session_unavailable'
   | 'rate_limited'
   | 'rate_limit_unavailable'
-  | 'maintenance';
+  | 'maintenance'
+  | 'insecure_transport';
 
 export interface BffErrorOptions {
   /** Status to answer with when the code alone does not decide it (a backend's own 4xx). */

@@ -18,6 +18,7 @@ import { classify, type RouteKind } from './request/classify.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
 import { establishedClientIp } from './ratelimit/client-ip.ts';
+import { REAUTHENTICATE } from './server/step-up.ts';
 import { isPrefetch } from './request/prefetch.ts';
 import { csrfError } from './request/csrf.ts';
 import type { Policy } from './policy/types.ts';
@@ -108,7 +109,8 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
   const user = session.user;
   switch (route) {
     case 'login':
-      if (isPrefetch(req.headers)) return { kind: 'continue', writes, strip, user };
+      // A step-up asks a signed-in user to sign in again: the page must render, not bounce back to `next`.
+      if (isPrefetch(req.headers) || req.nextUrl.searchParams.get('reason') === REAUTHENTICATE) return { kind: 'continue', writes, strip, user };
       return respond(withCookies(redirectTo(safeNextPath(req.nextUrl.searchParams.get('next')), config.appUrl ?? req.nextUrl), writes), user);
     case 'backend':
       return respond(await proxy(req, rt, policy, session, writes, refreshError, trace), user);

@@ -31,7 +31,8 @@ export type LogEvent =
   | 'oidc_code_exchange_refused'
   | 'oidc_sign_in_failed'
   | 'oidc_logout_token_refused'
-  | 'oidc_refreshed_id_token_refused';
+  | 'oidc_refreshed_id_token_refused'
+  | 'login_insecure_transport';
 
 type Fact = string | number | boolean | undefined;
 

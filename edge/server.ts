@@ -9,13 +9,36 @@ import { loginLocation } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { backendFetch } from './server/backend-fetch.ts';
 import { requestSession } from './server/request-session.ts';
+import { recentlyAuthenticated, stepUpLocation } from './server/step-up.ts';
 import type { SessionSummary, User } from './session/types.ts';
+
+export interface RequireUserOptions {
+  /**
+   * Step-up: the user must have proved who they are within this many seconds, else they sign in again first (the
+   * login page with `reason=reauthenticate`; with an OpenID provider, its sign-in with `max_age`) and come back.
+   */
+  maxAgeSeconds?: number;
+}
+
+/** The signed-in session as pages may see it: the user and when they signed in, never a token. */
+export interface CurrentSession {
+  user: User;
+  /** When this sign-in began. */
+  signedInAt: Date;
+  /** When the user last proved who they are (an OpenID provider's `auth_time`; otherwise `signedInAt`). */
+  authenticatedAt: Date;
+}
 
 export interface ServerHelpers {
   /** The signed-in user of this request (after the middleware's refresh), or null. */
   currentUser(): Promise<User | null>;
-  /** The signed-in user, or a redirect to the login page that comes back to `returnTo` (a same-site path, default `/`). */
-  requireUser(returnTo?: string): Promise<User>;
+  /** The user and when they signed in, or null. */
+  currentSession(): Promise<CurrentSession | null>;
+  /**
+   * The signed-in user, or a redirect to the login page that comes back to `returnTo` (a same-site path, default `/`);
+   * with `maxAgeSeconds`, also when the sign-in is older than that (step-up).
+   */
+  requireUser(returnTo?: string, options?: RequireUserOptions): Promise<User>;
   /** `fetch` to `BACKEND_URL + path` as the signed-in user, any method; see edge/server/backend-fetch.ts. */
   backendFetch(path: string, init?: RequestInit): Promise<Response>;
   /** The signed-in user's sessions (server mode: every device; cookie mode: this one), or [] when signed out. */
@@ -34,11 +57,21 @@ export function serverHelpers(bff: Bff): ServerHelpers {
     async currentUser() {
       return (await requestSession(await runtime())).session?.user ?? null;
     },
-    async requireUser(returnTo = '/') {
+    async currentSession() {
       const rt = await runtime();
-      const user = (await requestSession(rt)).session?.user;
-      if (!user) redirect(loginLocation(rt.config.routes.loginPage, safeNextPath(returnTo)));
-      return user;
+      const { session } = await requestSession(rt);
+      if (!session) return null;
+      const signedInAt = new Date(session.signedInAt ?? session.accessIssuedAt ?? rt.now());
+      return { user: session.user, signedInAt, authenticatedAt: session.authenticatedAt === undefined ? signedInAt : new Date(session.authenticatedAt) };
+    },
+    async requireUser(returnTo = '/', options = {}) {
+      const rt = await runtime();
+      const { session } = await requestSession(rt);
+      const next = safeNextPath(returnTo);
+      if (!session) redirect(loginLocation(rt.config.routes.loginPage, next));
+      const { maxAgeSeconds } = options;
+      if (maxAgeSeconds !== undefined && !recentlyAuthenticated(session, maxAgeSeconds, rt.now())) redirect(stepUpLocation(rt.config, next, maxAgeSeconds));
+      return session.user;
     },
     async backendFetch(path, init) {
       return backendFetch(await runtime(), path, init);

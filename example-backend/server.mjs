@@ -138,6 +138,7 @@ const testRoutes = {
 
 /**
  * Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page,
+ * `?cache=<Cache-Control>` answers with that header (a per-user answer a careless API marks cacheable),
  * `?hostile=1` adds the headers a careless API echoing user input could send (Next's internal ones, our cookie's name).
  */
 async function echo(req, res) {
@@ -160,6 +161,8 @@ async function echo(req, res) {
         'set-cookie': ['__Host-bff_session=evil; Path=/; Secure', '__Host-bff_session.1=evil; Path=/; Secure', 'backend_pref=1; Path=/'],
       }
     : {};
+  const cache = url.searchParams.get('cache');
+  if (cache) extra['cache-control'] = cache;
   send(res, 200, { method: req.method, path: url.pathname, query: url.search, headers: req.headers, bodyLength: body.length }, extra);
 }
 

@@ -1,14 +1,14 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { loginErrorMessage, type LoginErrorInfo } from 'next-edge-bff/client';
+import { loginErrorMessage, signIn, type LoginErrorInfo } from 'next-edge-bff/client';
 
 interface Props {
   next: string;
   initialError?: LoginErrorInfo;
 }
 
-/** Works without JavaScript (a native form post answered with 303); with it, posts JSON and shows errors inline. */
+/** Works without JavaScript (a native form post answered with 303); with it, `signIn()` and errors shown inline. */
 export function LoginForm({ next, initialError }: Props) {
   const [error, setError] = useState<LoginErrorInfo | undefined>(initialError);
   const [fields, setFields] = useState<Record<string, string[]>>({});
@@ -20,21 +20,11 @@ export function LoginForm({ next, initialError }: Props) {
     setSubmitting(true);
     setError(undefined);
     setFields({});
-    try {
-      const res = await fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
-      });
-      if (res.ok) {
-        window.location.assign(next);
-        return;
-      }
-      const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string; fields?: Record<string, string[]>; retryAfter?: number };
-      setFields(body.fields ?? {});
-      setError({ code: body.error ?? 'backend_error', message: body.message, retryAfter: body.retryAfter });
-    } catch {
-      setError({ code: 'backend_unreachable' });
+    const result = await signIn({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? ''), next });
+    if (result?.ok) return; // on its way to `next`
+    if (result) {
+      setFields(result.error.fields ?? {});
+      setError(result.error);
     }
     setSubmitting(false);
   }

@@ -5,6 +5,7 @@ export const dynamic = 'force-dynamic';
 
 const REASONS: Record<string, string> = {
   session_expired: 'Your session has ended. Please sign in again.',
+  reauthenticate: 'Please sign in again to continue.',
 };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;

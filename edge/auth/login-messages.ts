@@ -22,6 +22,7 @@ const SENTENCES: Record<string, string> = {
   maintenance: 'The service is under maintenance. Please try again shortly.',
   csrf_rejected: 'This form must be submitted from this site.',
   session_too_large: 'Your account data is too large for a browser session. Please contact support.',
+  insecure_transport: 'This site is served over plain http, so your browser would refuse its sign-in cookie. Use its https address.',
   // OpenID sign-in, as the callback reports it (the provider's own error codes included).
   access_denied: 'The sign-in was cancelled or refused at the identity provider.',
   login_required: 'The identity provider needs you to sign in again.',

@@ -12,6 +12,7 @@ import { clientIp } from '../ratelimit/client-ip.ts';
 import { deviceCookie, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
 import { identifierKey } from '../ratelimit/login-limiter.ts';
 import { csrfError } from '../request/csrf.ts';
+import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
@@ -43,6 +44,9 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
 
   const fail = (error: BffError) =>
     form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next)) : errorResponse(error);
+
+  const dropped = droppedCookieError(req, config);
+  if (dropped) return fail(dropped);
 
   const ip = clientIp(req.headers, config.clientIp);
   const known = deviceCookie(config.cookie);

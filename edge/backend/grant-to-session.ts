@@ -23,6 +23,7 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
   // Who signed in and when stay as they were at sign-in; a newer ID token replaces the logout hint.
   const origin = {
     signedInAt: previous?.signedInAt ?? now,
+    authenticatedAt: previous?.authenticatedAt ?? grant.authenticatedAt,
     idToken: grant.idToken ?? previous?.idToken,
     provider: previous?.provider ?? grant.provider,
   };

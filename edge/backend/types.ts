@@ -21,6 +21,8 @@ export interface TokenGrant {
   /** OpenID providers: the ID token of this grant (kept as the logout hint), and who signed in (from a validated one). */
   idToken?: string;
   provider?: ProviderSession;
+  /** OpenID providers: when the user last authenticated there (`auth_time`), epoch ms. */
+  authenticatedAt?: number;
 }
 
 /** One HTTP call to the backend, described without doing it. */

@@ -23,6 +23,8 @@ const STATUS: Record<BffErrorCode, number> = {
   rate_limited: 429,
   rate_limit_unavailable: 503,
   maintenance: 503,
+  // The deployment, not the request, is at fault; but no server error: nothing crashed, and the sentence says what to do.
+  insecure_transport: 400,
 };
 
 function statusOf(error: BffError): number {

@@ -46,7 +46,12 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
       return fail('state_mismatch');
     }
     const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, callbackUri(req, config), tx.verifier, http());
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, requireIdToken: true });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: tx.nonce,
+      requireIdToken: true,
+      // Step-up: the provider must have authenticated the user within max_age (auth_time present and recent).
+      ...(tx.maxAge === undefined ? {} : { maxAge: tx.maxAge }),
+    });
     const claims = await verifyIdToken(tokens.id_token!, tokens.access_token, oidc, as.issuer);
     const sub = String(claims.sub);
     const profile = oidc.auth.oidc.userinfo && as.userinfo_endpoint
@@ -60,6 +65,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
       accessExpiresIn: tokens.expires_in,
       idToken: tokens.id_token,
       provider: { sub, sid: typeof claims.sid === 'string' ? claims.sid : undefined },
+      authenticatedAt: typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : undefined,
       user,
     };
     session = sessionFromGrant(grant, config, rt.now())!;

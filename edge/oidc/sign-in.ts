@@ -3,6 +3,7 @@ import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { markPersonal } from '../http/cache-control.ts';
+import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { oauth, oauthClient } from './client.ts';
 import type { OidcContext } from './context.ts';
@@ -16,6 +17,8 @@ import { sealTransaction, surplusTransactionCookies, transactionCookie } from '.
 export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
   const { config } = rt;
   const next = safeNextPath(req.nextUrl.searchParams.get('next'));
+  const dropped = droppedCookieError(req, config);
+  if (dropped) return seeOther(req, config, loginErrorLocation(config.routes.loginPage, dropped, next));
   let as: oauth.AuthorizationServer;
   try {
     ({ as } = await oauthClient(oidc, config.backendTimeoutMs));
@@ -23,7 +26,8 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
     const error = new BffError('backend_unavailable', 'The identity provider cannot be reached right now. Please try again shortly.', { retryAfter: 5 });
     return seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, next));
   }
-  const tx = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier: oauth.generateRandomCodeVerifier(), next };
+  const maxAge = stepUpMaxAge(req.nextUrl.searchParams.get('max_age'));
+  const tx = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier: oauth.generateRandomCodeVerifier(), next, maxAge };
   const url = new URL(as.authorization_endpoint!);
   const params = {
     client_id: oidc.auth.clientId,
@@ -35,6 +39,7 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
     code_challenge: await oauth.calculatePKCECodeChallenge(tx.verifier),
     code_challenge_method: 'S256',
     ...(oidc.auth.oidc.audience ? { resource: oidc.auth.oidc.audience, audience: oidc.auth.oidc.audience } : {}),
+    ...(maxAge === undefined ? {} : { max_age: String(maxAge) }),
   };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   const res = NextResponse.redirect(url, 303);
@@ -45,4 +50,10 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
   res.cookies.set(cookie.name, await sealTransaction(tx, rt.keyring, rt.now()), cookie.options);
   markPersonal(res.headers);
   return res;
+}
+
+/** `?max_age=` from a step-up redirect (server helpers' `requireUser({ maxAgeSeconds })`): whole seconds, or ignored. */
+function stepUpMaxAge(raw: string | null): number | undefined {
+  if (raw === null || !/^\d{1,9}$/.test(raw)) return undefined;
+  return Number(raw);
 }

@@ -10,6 +10,8 @@ export interface OidcTransaction {
   verifier: string;
   /** Where the visitor lands afterwards (already a validated same-site path). */
   next: string;
+  /** Step-up: the `max_age` asked of the provider, which the ID token's `auth_time` must then meet. */
+  maxAge?: number;
 }
 
 const PURPOSE = 'oidc-transaction';
@@ -40,7 +42,7 @@ export function surplusTransactionCookies(cookie: CookieConfig, present: readonl
 
 /** Encrypted with the session keys (a different purpose, so neither cookie can stand in for the other), short-lived. */
 export async function sealTransaction(tx: OidcTransaction, keyring: SessionKeyring, now: number): Promise<string> {
-  return encryptClaims({ p: PURPOSE, s: tx.state, n: tx.nonce, v: tx.verifier, x: tx.next }, keyring, now + DEFAULTS.oidcTransactionSeconds * 1000, now);
+  return encryptClaims({ p: PURPOSE, s: tx.state, n: tx.nonce, v: tx.verifier, x: tx.next, m: tx.maxAge }, keyring, now + DEFAULTS.oidcTransactionSeconds * 1000, now);
 }
 
 /** The transaction, or null for anything missing, tampered, expired or of another purpose. */
@@ -48,9 +50,10 @@ export async function openTransaction(value: string | undefined, keyring: Sessio
   if (!value) return null;
   try {
     const payload = await decryptClaims(value, keyring, now);
-    const { p, s, n, v, x } = payload;
+    const { p, s, n, v, x, m } = payload;
     if (p !== PURPOSE || typeof s !== 'string' || typeof n !== 'string' || typeof v !== 'string' || typeof x !== 'string') return null;
-    return { state: s, nonce: n, verifier: v, next: x };
+    if (m !== undefined && typeof m !== 'number') return null;
+    return { state: s, nonce: n, verifier: v, next: x, ...(m === undefined ? {} : { maxAge: m }) };
   } catch {
     return null;
   }

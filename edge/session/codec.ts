@@ -13,6 +13,7 @@ interface SessionClaims {
   rx: number;
   u: Session['user'];
   sa?: number;
+  aa?: number;
   ls?: number;
   it?: string;
   ps?: Session['provider'];
@@ -30,6 +31,7 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
     rx: session.refreshExpiresAt,
     u: session.user,
     sa: session.signedInAt,
+    aa: session.authenticatedAt,
     ls: session.lastSeenAt,
     it: session.idToken,
     ps: session.provider,
@@ -56,7 +58,7 @@ function toSession(c: Partial<SessionClaims>): Session | null {
   if (c.i !== undefined && typeof c.i !== 'string') return null;
   const u = c.u;
   if (!u || typeof u !== 'object' || typeof u.id !== 'string') return null;
-  if (c.ls !== undefined && typeof c.ls !== 'number') return null;
+  if ((c.ls !== undefined && typeof c.ls !== 'number') || (c.aa !== undefined && typeof c.aa !== 'number')) return null;
   if ((c.sa !== undefined && typeof c.sa !== 'number') || (c.it !== undefined && typeof c.it !== 'string')) return null;
   const p = c.ps;
   if (p !== undefined && (!p || typeof p !== 'object' || typeof p.sub !== 'string' || (p.sid !== undefined && typeof p.sid !== 'string'))) return null;
@@ -69,6 +71,7 @@ function toSession(c: Partial<SessionClaims>): Session | null {
     refreshExpiresAt: c.rx,
     user: u,
     signedInAt: c.sa,
+    authenticatedAt: c.aa,
     lastSeenAt: c.ls,
     idToken: c.it,
     provider: p,

@@ -20,6 +20,11 @@ export interface Session {
   user: User;
   /** When the user signed in (epoch ms; absent in cookies from before 0.2): provider logouts end sessions begun before them. */
   signedInAt?: number;
+  /**
+   * When the user last proved who they are, where it differs from `signedInAt`: an OpenID provider's `auth_time` (a
+   * sign-in through an existing provider session). Step-up (`requireUser({ maxAgeSeconds })`) checks this one.
+   */
+  authenticatedAt?: number;
   /** When the session was last used, for the idle timeout (SESSION_IDLE_SECONDS); written at most once a minute. */
   lastSeenAt?: number;
   /** AUTH_PRESET=oidc: the provider's ID token (the hint for RP-initiated logout) and who the provider says signed in. */

@@ -46,7 +46,8 @@ describe('login form messages (Debian Chromium)', () => {
     expect(await shown(`error=invalid_credentials&message=${phish}`)).toBe('The email or password is incorrect.');
     expect(await shown(`error=maintenance&message=${phish}`)).toBe('The service is under maintenance. Please try again shortly.');
     expect(await shown(`error=${phish}`)).toBe('Signing in failed. Please try again.');
-    expect(await shown('error=rate_limited&retryAfter=99999999999')).toBe('Too many attempts, try again in 60 s.');
+    expect(await shown('error=rate_limited&retryAfter=99999999999')).toBe('Too many attempts, try again in 86400 s.');
+    expect(await shown('error=rate_limited&retryAfter=soon')).toBe('Too many attempts, try again in 60 s.');
     expect(await page.content()).not.toContain('555-0100');
     await context.close();
   });

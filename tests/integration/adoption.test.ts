@@ -17,6 +17,7 @@ import { upstashEnv } from '../helpers/stack';
  * a page whose render outlives the access token, in each place sessions can live.
  */
 const fixture = join(root, 'tests/fixtures/adoption-app');
+const APP_SECRET = 'adoption-secret-0123456789abcdefghijklmnop';
 const middlewareSource = readFileSync(join(fixture, 'middleware.ts'), 'utf8');
 /** The same file as `proxy.ts`, the way Next's codemod renames it. */
 const proxySource = middlewareSource.replace('export async function middleware(', 'export async function proxy(');
@@ -75,7 +76,7 @@ describe('adopting next-edge-bff from its npm tarball', () => {
         NODE_ENV: 'production',
         BACKEND_URL: backendUrl,
         APP_URL: url,
-        SESSION_SECRET: 'adoption-secret-0123456789abcdefghijklmnop',
+        SESSION_SECRET: APP_SECRET,
         PROTECTED_PATHS: '/account',
         ...GENEROUS_LIMITS,
         ...env,
@@ -144,6 +145,56 @@ describe('adopting next-edge-bff from its npm tarball', () => {
         await app.stop();
       }
     }, 240_000);
+
+    it('step-up: a sign-in older than maxAgeSeconds signs in again and comes back; a recent one passes', async () => {
+      const { url, app } = await start(file);
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const user = await signIn(page, url);
+        await page.goto(`${url}/settings`);
+        expect(await page.textContent('#settings')).toContain(`settings for ${user.email}, signed in at`);
+        await new Promise((resolve) => setTimeout(resolve, 4_500));
+        await page.goto(`${url}/settings`);
+        const asked = new URL(page.url());
+        expect(asked.pathname).toBe('/sign-in');
+        expect(Object.fromEntries(asked.searchParams)).toEqual({ next: '/settings', reason: 'reauthenticate' });
+        expect(await page.textContent('#reason')).toBe('Please sign in again to continue.');
+        await page.fill('input[name=email]', user.email);
+        await page.fill('input[name=password]', user.password);
+        await page.click('#sign-in');
+        await page.waitForURL('**/settings');
+        expect(await page.textContent('#settings')).toContain(`settings for ${user.email}`);
+      } finally {
+        await context.close();
+        await app.stop();
+      }
+    }, 60_000);
+
+    it("the app's own tests: signed in by sessionCookie(), its data from startFakeBackend(), no real backend", async () => {
+      const testing = (await import(join(dir, 'node_modules/next-edge-bff/dist/testing.js'))) as typeof import('../../edge/testing');
+      const fake = await testing.startFakeBackend({
+        accessToken: 'fixture-token',
+        routes: { 'GET /notes': { body: { data: [{ id: 'n1', text: 'from the fake backend' }] } } },
+      });
+      const { url, app } = await start(file, { BACKEND_URL: fake.url });
+      const context = await browser.newContext();
+      try {
+        const user = { id: '42', email: 'tester@example.com', roles: ['staff'], tenant: 't-42' };
+        const { cookies } = await testing.sessionCookie({ user, accessToken: 'fixture-token', env: { SESSION_SECRET: APP_SECRET, NODE_ENV: 'production' } });
+        await context.addCookies(cookies.map((c) => ({ ...c, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' as const })));
+        const page = await context.newPage();
+        await page.goto(`${url}/account`);
+        expect(new URL(page.url()).pathname).toBe('/account');
+        expect(await page.textContent('#server-user')).toContain('tester@example.com roles=staff tenant=t-42');
+        expect(await page.textContent('#server-notes')).toContain('from the fake backend');
+        expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toContain('GET /notes Bearer fixture-token');
+      } finally {
+        await context.close();
+        await app.stop();
+        await fake.stop();
+      }
+    }, 60_000);
 
     // Edge middleware reaches the store over Upstash REST; a Node-only app over plain Redis.
     const store = () => (file === 'proxy.ts' ? { REDIS_URL: inject('redisUrl') } : upstashEnv());

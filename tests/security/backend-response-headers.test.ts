@@ -21,6 +21,15 @@ describe('hostile backend response headers', () => {
     expect((await app('/api/auth/session', { jar }).then((r) => r.json())).user).not.toBeNull();
   });
 
+  it("a per-user answer the backend marks max-age=60 reaches the browser private, varying by cookie: no shared cache serves it to others", async () => {
+    const res = await app(`/api/backend/echo/x?cache=${encodeURIComponent('max-age=60')}`, { jar });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('private, max-age=60');
+    expect(res.headers.get('vary')?.split(',').map((v) => v.trim().toLowerCase())).toContain('cookie');
+    const shared = await app(`/api/backend/echo/x?cache=${encodeURIComponent('public, max-age=60')}`, { jar });
+    expect(shared.headers.get('cache-control')).toBe('public, max-age=60');
+  });
+
   it('a client cannot smuggle method overrides or forwarding headers to the backend', async () => {
     const res = await app('/api/backend/echo/x', {
       jar,
@@ -30,7 +39,7 @@ describe('hostile backend response headers', () => {
     expect(headers['x-http-method-override']).toBeUndefined();
     expect(headers['x-method-override']).toBeUndefined();
     expect(headers['x-forwarded-host']).not.toBe('evil.example');
-    expect(headers.forwarded).not.toContain('evil.example');
+    expect(headers.forwarded ?? '').not.toContain('evil.example');
     expect(headers['x-real-ip']).not.toBe('6.6.6.6');
   });
 });

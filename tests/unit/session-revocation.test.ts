@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logout } from '@/edge/auth/logout';
+import { authRoute } from '@/edge/auth/routes';
 import { handle } from '@/edge/handle';
 import { sealSession } from '@/edge/session/codec';
 import { revocationList } from '@/edge/session/revocation';
@@ -43,6 +44,8 @@ describe('revocable sessions', () => {
       expect(api.status).toBe(401);
       const page = await handle(request('/dashboard', { headers: { cookie } }), rt);
       expect(page.headers.get('location')).toContain('reason=session_expired');
+      // The session endpoint checks by itself, for apps whose matcher leaves /api/auth to the route handler alone.
+      expect(await (await authRoute(request('/api/auth/session', { headers: { cookie } }), rt)).json()).toEqual({ user: null });
     }
   });
 
