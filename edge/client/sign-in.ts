@@ -34,6 +34,8 @@ export async function signIn(options: SignInOptions = {}): Promise<SignInResult 
   const authPath = options.authPath ?? DEFAULTS.routes.auth;
   const next = options.next === false ? undefined : safeNextPath(options.next);
   if (options.email === undefined || options.password === undefined) {
+    // A route handler that redirects to the provider, not a page: the router cannot go there, the browser must.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`${authPath}/login${next ? `?${new URLSearchParams({ next })}` : ''}`);
     return undefined;
   }
