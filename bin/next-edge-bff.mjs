@@ -3,6 +3,7 @@
 // `next-edge-bff <command>`: the package's command line. Node only; nothing here reaches an edge bundle.
 //   start    `next start` with the client's address taken from the TCP connection (see below)
 //   secret   prints a new SESSION_SECRET
+//   doctor   checks the configuration, the backend's contract and the build's matcher
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -14,6 +15,11 @@ const USAGE = `Usage: next-edge-bff <command>
           Behind N reverse proxies, set TRUSTED_PROXY_COUNT=N: their X-Forwarded-For is kept and the socket's
           address (the nearest proxy) appended.
   secret  Prints a new random SESSION_SECRET (256 bits, base64url).
+  doctor [dir]
+          Checks the app's configuration as \`next start\` would load it (the environment and .env files), signs in
+          to the backend as an account that cannot exist (the answer must be the preset's "wrong credentials"), and
+          warns about settings that fail in a browser (Secure cookies over http, a matcher missing the BFF's routes).
+          Exits 1 when something would break.
 `;
 
 /** Forwarding headers a client could send itself: dropped before Next sees the request, unless a proxy is trusted. */
@@ -75,10 +81,28 @@ async function start(args) {
   });
 }
 
+async function doctor(args) {
+  const dir = args[0] ?? '.';
+  process.env.NODE_ENV ??= 'production';
+  try {
+    // Next's own loader: the same .env files, in the same order, as `next start` reads.
+    const { loadEnvConfig } = await import('@next/env');
+    loadEnvConfig(dir, process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
+  } catch {
+    console.log('! @next/env not found: checking the process environment only, not .env files.');
+  }
+  const { diagnose } = await import('../dist/cli/doctor.js');
+  const findings = await diagnose(process.env, { dir });
+  const mark = { ok: '✓', warn: '!', error: '✗' };
+  for (const f of findings) console.log(`${mark[f.level]} ${f.message}`);
+  process.exitCode = findings.some((f) => f.level === 'error') ? 1 : 0;
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start(rest);
   else if (command === 'secret') console.log(randomBytes(32).toString('base64url'));
+  else if (command === 'doctor') await doctor(rest);
   else {
     console.log(USAGE);
     process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 1;

@@ -22,7 +22,7 @@ import { readLoginForm, type LoginForm } from './login-form.ts';
 import { startSession } from './new-session.ts';
 
 /** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
-const REFUSED_CREDENTIALS = new Set(['invalid_credentials', 'validation_failed', 'backend_rejected']);
+export const REFUSED_CREDENTIALS = new Set<string>(['invalid_credentials', 'validation_failed', 'backend_rejected']);
 
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.

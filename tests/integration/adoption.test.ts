@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +146,15 @@ describe('adopting next-edge-bff from its npm tarball', () => {
         await app.stop();
       }
     }, 240_000);
+
+    it('`npx next-edge-bff doctor` in the adopted app: the backend speaks the preset, the built matcher covers the BFF', async () => {
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', BACKEND_URL: backendUrl, APP_URL: 'https://app.example.com', SESSION_SECRET: APP_SECRET, PROTECTED_PATHS: '/account', TRUSTED_PROXY_COUNT: '1' };
+      const doctor = spawnSync(join(dir, 'node_modules/.bin/next-edge-bff'), ['doctor'], { cwd: dir, env, encoding: 'utf8' });
+      expect(doctor.stdout).toContain("✓ The backend's login");
+      expect(doctor.stdout).toContain("✓ The middleware's matcher covers /api/auth/session, /api/backend/x, /account.");
+      expect(doctor.stdout).not.toContain('✗');
+      expect(doctor.status).toBe(0);
+    });
 
     it('step-up: a sign-in older than maxAgeSeconds signs in again and comes back; a recent one passes', async () => {
       const { url, app } = await start(file);

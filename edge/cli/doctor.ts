@@ -1,0 +1,123 @@
+/**
+ * `next-edge-bff doctor`: what would go wrong before a browser finds out. Node only (it reads the build output).
+ * Checks the configuration as the app will load it, probes the backend's login with an account that cannot exist
+ * (the answer must be the preset's "wrong credentials"), and warns about settings that fail in a browser.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REFUSED_CREDENTIALS } from '../auth/login.ts';
+import { authEndpointPath } from '../auth/endpoints.ts';
+import { adapterFor } from '../backend/adapter-for.ts';
+import { callBackend } from '../backend/call.ts';
+import { loadConfig, type Env } from '../config/load.ts';
+import type { BffConfig } from '../config/types.ts';
+import { BffError, ConfigError } from '../errors.ts';
+import { discovery } from '../oidc/discovery.ts';
+import { dropsSecureCookies } from '../request/secure-transport.ts';
+
+export interface Finding {
+  level: 'ok' | 'warn' | 'error';
+  message: string;
+}
+
+export interface DoctorOptions {
+  /** The app's directory (its `.next` build output is read for the matcher). */
+  dir?: string;
+  fetch?: typeof fetch;
+}
+
+export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<Finding[]> {
+  let config: BffConfig;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((message) => ({ level: 'error', message }));
+    throw error;
+  }
+  const findings: Finding[] = [
+    { level: 'ok', message: `Configuration loads: preset ${config.auth.preset}, sessions in the ${config.session.mode === 'server' ? 'store' : 'cookie'}${config.store ? `, store ${config.store.kind}` : ', no store'}.` },
+  ];
+  findings.push(...browserWarnings(config, env));
+  findings.push(await backendProbe(config, options.fetch ?? fetch));
+  findings.push(...matcherCheck(config, options.dir ?? '.'));
+  return findings;
+}
+
+function browserWarnings(config: BffConfig, env: Env): Finding[] {
+  const out: Finding[] = [];
+  const url = config.appUrl;
+  if (url && dropsSecureCookies(config.cookie, url.protocol.slice(0, -1), url.host)) {
+    out.push({
+      level: 'warn',
+      message: `APP_URL is plain http on ${url.hostname}: browsers drop the Secure session cookie there, so sign-in would do nothing. Serve it over https, or set COOKIE_SECURE=false for a trial.`,
+    });
+  }
+  if (!config.clientIp.onVercel && config.clientIp.trustedProxyCount === 0 && env.NODE_ENV === 'production') {
+    out.push({ level: 'warn', message: 'TRUSTED_PROXY_COUNT=0 outside Vercel: start with `npx next-edge-bff start` when directly exposed, or set TRUSTED_PROXY_COUNT to the number of proxies in front.' });
+  }
+  return out;
+}
+
+/** Signs in as nobody@example.invalid: a backend speaking the preset's contract answers "wrong credentials". */
+async function backendProbe(config: BffConfig, fetchImpl: typeof fetch): Promise<Finding> {
+  const found = config.auth.oidc
+    ? discovery(config.auth.oidc.issuer, { fetch: fetchImpl, now: Date.now, ttlMs: 0, timeoutMs: config.backendTimeoutMs })
+    : undefined;
+  if (found) {
+    try {
+      const metadata = await found.metadata();
+      return { level: 'ok', message: `The OpenID provider answers discovery (${metadata.issuer}).` };
+    } catch {
+      return { level: 'error', message: `The OpenID provider's discovery at ${config.auth.oidc!.issuer.origin} cannot be read: check OIDC_ISSUER.` };
+    }
+  }
+  const adapter = adapterFor(config.auth);
+  if (!adapter.login || !adapter.parseLogin) return { level: 'ok', message: 'This preset has no password sign-in to probe.' };
+  const call = adapter.login({ email: 'next-edge-bff-doctor@example.invalid', password: crypto.randomUUID() });
+  const where = `${config.backendUrl.origin}${config.backendUrl.pathname.replace(/\/$/, '')}${call.path}`;
+  let reply;
+  try {
+    reply = await callBackend(config.backendUrl, call, config.backendTimeoutMs, fetchImpl);
+  } catch (error) {
+    const code = error instanceof BffError ? error.code : 'backend_unreachable';
+    return { level: 'error', message: `The backend's login (${where}) cannot be reached (${code}): check BACKEND_URL and that the API is running.` };
+  }
+  const parsed = adapter.parseLogin(reply);
+  if (parsed.ok) return { level: 'error', message: `The backend's login (${where}) accepted a made-up account: it is not checking credentials.` };
+  if (REFUSED_CREDENTIALS.has(parsed.error.code)) {
+    return { level: 'ok', message: `The backend's login (${where}) refuses a made-up account the way AUTH_PRESET=${config.auth.preset} expects (HTTP ${reply.status}).` };
+  }
+  return {
+    level: 'error',
+    message:
+      `The backend's login (${where}) answered HTTP ${reply.status}, which is not how AUTH_PRESET=${config.auth.preset} refuses credentials` +
+      `${reply.status === 404 ? ' (no such endpoint)' : ''}: check AUTH_PRESET and AUTH_LOGIN_PATH against your API.`,
+  };
+}
+
+/** The middleware's matcher, as the build compiled it, must cover the auth and backend routes and a protected page. */
+function matcherCheck(config: BffConfig, dir: string): Finding[] {
+  const matchers = builtMatchers(dir);
+  if (!matchers) return [{ level: 'warn', message: 'No build found (.next): run `next build`, then `next-edge-bff doctor` again to check the middleware matcher.' }];
+  if (matchers.length === 0) return [{ level: 'error', message: 'The build has no middleware.ts or proxy.ts: nothing runs the BFF on requests.' }];
+  const paths = [authEndpointPath(config.routes, 'session'), `${config.routes.backend}/x`, ...config.policy.protectedPaths.slice(0, 1)];
+  const missed = paths.filter((path) => !matchers.some((m) => m.test(path)));
+  if (missed.length === 0) return [{ level: 'ok', message: `The middleware's matcher covers ${paths.join(', ')}.` }];
+  return [{ level: 'error', message: `The middleware's matcher misses ${missed.join(', ')}: those requests would bypass the BFF. Use the matcher from the README.` }];
+}
+
+function builtMatchers(dir: string): RegExp[] | undefined {
+  const read = (file: string) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, '.next', 'server', file), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const edge = read('middleware-manifest.json');
+  const node = read('functions-config-manifest.json');
+  if (!edge && !node) return undefined;
+  const entries: { regexp: string }[] = [...(edge?.middleware?.['/']?.matchers ?? []), ...(node?.functions?.['/_middleware']?.matchers ?? [])];
+  return entries.map((m) => new RegExp(m.regexp));
+}
+

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diagnose, type Finding } from '@/edge/cli/doctor';
+import { freePort, root, startBackend, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { SESSION_SECRET } from '../helpers/global-setup';
+
+const errors = (findings: Finding[]) => findings.filter((f) => f.level === 'error').map((f) => f.message);
+const warnings = (findings: Finding[]) => findings.filter((f) => f.level === 'warn').map((f) => f.message);
+
+/** `next-edge-bff doctor` against real example backends speaking the right and the wrong contract. */
+describe('next-edge-bff doctor', () => {
+  const backends: Proc[] = [];
+  let envelopeUrl: string;
+  let simplejwtUrl: string;
+  const base = () => ({ SESSION_SECRET, NODE_ENV: 'production', APP_URL: 'https://app.example.com', TRUSTED_PROXY_COUNT: '1' });
+
+  beforeAll(async () => {
+    const start = async (env: Record<string, string>) => {
+      const port = await freePort();
+      const proc = startBackend(port, env);
+      backends.push(proc);
+      await waitForHttp(`http://127.0.0.1:${port}/notes`, 15_000, proc);
+      return `http://127.0.0.1:${port}`;
+    };
+    [envelopeUrl, simplejwtUrl] = await Promise.all([start({}), start({ AUTH_MODE: 'simplejwt' })]);
+  });
+  afterAll(() => Promise.all(backends.map((b) => b.stop())));
+
+  it("a backend speaking the preset's contract, a built app with the README's matcher: no error", async () => {
+    const findings = await diagnose({ ...base(), BACKEND_URL: envelopeUrl, PROTECTED_PATHS: '/dashboard' }, { dir: root });
+    expect(errors(findings)).toEqual([]);
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/refuses a made-up account the way AUTH_PRESET=envelope expects \(HTTP 4\d\d\)/);
+    expect(findings.map((f) => f.message).join('\n')).toContain("The middleware's matcher covers /api/auth/session, /api/backend/x, /dashboard.");
+  });
+
+  it('the wrong preset for the backend is named, with what to check', async () => {
+    const findings = await diagnose({ ...base(), BACKEND_URL: simplejwtUrl }, { dir: root });
+    expect(errors(findings).join('\n')).toMatch(/answered HTTP 404, which is not how AUTH_PRESET=envelope refuses credentials \(no such endpoint\): check AUTH_PRESET/);
+    const right = await diagnose({ ...base(), BACKEND_URL: simplejwtUrl, AUTH_PRESET: 'simplejwt' }, { dir: root });
+    expect(errors(right)).toEqual([]);
+  });
+
+  it('settings that fail in a browser: Secure cookies on a plain-http host, a matcher that misses the BFF, no client address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bff-doctor-'));
+    try {
+      mkdirSync(join(dir, '.next/server'), { recursive: true });
+      writeFileSync(join(dir, '.next/server/middleware-manifest.json'), JSON.stringify({ middleware: { '/': { matchers: [{ regexp: '^/dashboard(?:/.*)?$' }] } } }));
+      const findings = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', APP_URL: 'http://intranet.example:3000', BACKEND_URL: envelopeUrl }, { dir });
+      expect(warnings(findings).join('\n')).toContain('APP_URL is plain http on intranet.example: browsers drop the Secure session cookie there');
+      expect(warnings(findings).join('\n')).toContain('npx next-edge-bff start');
+      expect(errors(findings)).toEqual(["The middleware's matcher misses /api/auth/session, /api/backend/x: those requests would bypass the BFF. Use the matcher from the README."]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a configuration that would not start, an unreachable backend: errors saying what to set', async () => {
+    expect(errors(await diagnose({ NODE_ENV: 'production' }))).toEqual(expect.arrayContaining([expect.stringContaining('BACKEND_URL is not set')]));
+    const down = await diagnose({ ...base(), BACKEND_URL: 'http://127.0.0.1:9' }, { dir: root });
+    expect(errors(down).join('\n')).toContain("The backend's login (http://127.0.0.1:9/auth/login) cannot be reached");
+  });
+
+  it('`secret` prints 43 base64url characters (32 random bytes), different every time', () => {
+    const run = () => spawnSync(process.execPath, [join(root, 'bin/next-edge-bff.mjs'), 'secret'], { encoding: 'utf8' }).stdout.trim();
+    const [a, b] = [run(), run()];
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(b).not.toBe(a);
+  });
+});
