@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `next-edge-bff <command>`: the package's command line. Node only; nothing here reaches an edge bundle.
+//   init     adds the BFF to an existing app (bin/init.mjs)
 //   start    `next start` with the client's address taken from the TCP connection (see below)
 //   secret   prints a new SESSION_SECRET
 //   doctor   checks the configuration, the backend's contract and the build's matcher
@@ -8,6 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const USAGE = `Usage: next-edge-bff <command>
+
+  init [--yes] [--dry-run] [--proxy | --middleware]
+          Adds the BFF to the Next.js app in this directory (app/ or src/app/): lib/bff.ts, lib/bff-server.ts,
+          proxy.ts (Next 16+; --middleware for the edge runtime) composed with any middleware the app has,
+          app/api/auth/[...bff]/route.ts, an example app/login/page.tsx, withBff() in next.config, and .env.local
+          entries with a new SESSION_SECRET. Never overwrites a file; running it again changes nothing.
 
   start [dir] [-p port] [-H hostname] [--keepAliveTimeout ms]
           Runs the app in production like \`next start\` (same flags, PORT and HOSTNAME too), with each client's
@@ -86,7 +93,8 @@ async function doctor(args) {
   process.env.NODE_ENV ??= 'production';
   try {
     // Next's own loader: the same .env files, in the same order, as `next start` reads.
-    const { loadEnvConfig } = await import('@next/env');
+    const env = await import('@next/env');
+    const { loadEnvConfig } = env.default ?? env;
     loadEnvConfig(dir, process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
   } catch {
     console.log('! @next/env not found: checking the process environment only, not .env files.');
@@ -103,6 +111,7 @@ try {
   if (command === 'start') await start(rest);
   else if (command === 'secret') console.log(randomBytes(32).toString('base64url'));
   else if (command === 'doctor') await doctor(rest);
+  else if (command === 'init') await (await import('./init.mjs')).init(rest);
   else {
     console.log(USAGE);
     process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 1;

@@ -19,10 +19,9 @@ import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session } from '../session/types.ts';
 import { loginErrorLocation, seeOther } from './form-redirect.ts';
 import { readLoginForm, type LoginForm } from './login-form.ts';
+import { REFUSED_CREDENTIALS } from './refused-credentials.ts';
 import { startSession } from './new-session.ts';
 
-/** The backend's answers that count as a failed guess (not outages, which are nobody's guess). */
-export const REFUSED_CREDENTIALS = new Set<string>(['invalid_credentials', 'validation_failed', 'backend_rejected']);
 
 /**
  * POST /api/auth/login: JSON → `{ user }`; a form post → 303 to the validated `next`.

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REFUSED_CREDENTIALS } from '../auth/login.ts';
+import { REFUSED_CREDENTIALS } from '../auth/refused-credentials.ts';
 import { authEndpointPath } from '../auth/endpoints.ts';
 import { adapterFor } from '../backend/adapter-for.ts';
 import { callBackend } from '../backend/call.ts';
@@ -84,7 +84,8 @@ async function backendProbe(config: BffConfig, fetchImpl: typeof fetch): Promise
   }
   const parsed = adapter.parseLogin(reply);
   if (parsed.ok) return { level: 'error', message: `The backend's login (${where}) accepted a made-up account: it is not checking credentials.` };
-  if (REFUSED_CREDENTIALS.has(parsed.error.code)) {
+  // A refusal the contract describes: a client error about the credentials, not a missing endpoint or a wrong method.
+  if (REFUSED_CREDENTIALS.has(parsed.error.code) && [400, 401, 403, 422].includes(reply.status)) {
     return { level: 'ok', message: `The backend's login (${where}) refuses a made-up account the way AUTH_PRESET=${config.auth.preset} expects (HTTP ${reply.status}).` };
   }
   return {

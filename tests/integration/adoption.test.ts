@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -243,5 +243,80 @@ describe('adopting next-edge-bff from its npm tarball', () => {
         await app.stop();
       }
     }, 120_000);
+  });
+  /**
+   * `npx next-edge-bff init --yes` in three fresh apps sharing the installed packages: app/ at the root, src/app/, and
+   * one whose own middleware must keep working. Each is initialised twice (the second run changes nothing), built,
+   * started with only BACKEND_URL and APP_URL added to what init wrote, and signed in through init's login page.
+   */
+  describe('`next-edge-bff init` in fresh apps', () => {
+    const apps: string[] = [];
+    afterAll(() => apps.forEach((a) => rmSync(a, { recursive: true, force: true })));
+
+    function freshApp(name: string, options: { src?: boolean; ownMiddleware?: boolean }) {
+      const app = mkdtempSync(join(tmpdir(), `bff-init-${name}-`));
+      apps.push(app);
+      const code = options.src ? join(app, 'src') : app;
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `init-${name}`, private: true }));
+      cpSync(join(fixture, 'tsconfig.json'), join(app, 'tsconfig.json'));
+      writeFileSync(join(app, 'next.config.ts'), "import type { NextConfig } from 'next';\n\nconst nextConfig: NextConfig = {};\n\nexport default nextConfig;\n");
+      mkdirSync(join(code, 'app'), { recursive: true });
+      cpSync(join(fixture, 'app/layout.tsx'), join(code, 'app/layout.tsx'));
+      writeFileSync(join(code, 'app/page.tsx'), 'export default function Home() {\n  return <p id="home">home</p>;\n}\n');
+      if (options.ownMiddleware) {
+        writeFileSync(
+          join(code, 'middleware.ts'),
+          "import { NextResponse } from 'next/server';\n\nexport function middleware() {\n  const res = NextResponse.next();\n  res.headers.set('x-own-middleware', '1');\n  return res;\n}\n",
+        );
+      }
+      // The installed packages, hard-linked: the same files the adoption app resolves, inside this app's root.
+      expect(spawnSync('cp', ['-al', join(dir, 'node_modules'), join(app, 'node_modules')]).status).toBe(0);
+      return app;
+    }
+
+    const snapshot = (app: string) =>
+      spawnSync('sh', ['-c', "find . -path ./node_modules -prune -o -type f -print | sort | xargs md5sum"], { cwd: app, encoding: 'utf8' }).stdout;
+
+    it.each<[string, string, { src?: boolean; ownMiddleware?: boolean }]>([
+      ['app/ at the root', 'root', {}],
+      ['src/app/', 'src', { src: true }],
+      ['its own middleware', 'own', { ownMiddleware: true }],
+    ])('%s: init writes the BFF, twice changes nothing, and a visitor signs in', async (_label, name, options) => {
+      const app = freshApp(name, options);
+      const init = () => spawnSync(join(app, 'node_modules/.bin/next-edge-bff'), ['init', '--yes'], { cwd: app, encoding: 'utf8' });
+      const first = init();
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain('wrapped    next.config.ts in withBff()');
+      const before = snapshot(app);
+      const second = init();
+      expect(second.stdout.split('\n').filter((l) => /^(created|moved|wrapped|added)/.test(l))).toEqual([]);
+      expect(snapshot(app)).toBe(before);
+      const built = await run(`next build (init ${name})`, process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'build'], { cwd: app });
+      expect(built).toContain('Finished TypeScript');
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      // What init wrote to .env.local (the session secret) plus what only the operator knows.
+      const server = startProcess(`next start (init ${name})`, process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: app,
+        env: { NODE_ENV: 'production', BACKEND_URL: backendUrl, APP_URL: url, ...GENEROUS_LIMITS },
+      });
+      const context = await browser.newContext();
+      try {
+        await waitForHttp(`${url}/`, 30_000, server);
+        const user = await clientFor({ app: () => url, backend: () => backendUrl }).newUser();
+        const page = await context.newPage();
+        const home = await page.goto(`${url}/login?next=/`);
+        expect(home?.status()).toBe(200);
+        await page.fill('input[name=email]', user.email);
+        await page.fill('input[name=password]', user.password);
+        await page.click('button[type=submit]');
+        await page.waitForURL(`${url}/`);
+        expect(await page.evaluate(() => fetch('/api/auth/session').then((r) => r.json()))).toMatchObject({ user: { email: user.email } });
+        if (options.ownMiddleware) expect((await page.request.get(`${url}/`)).headers()['x-own-middleware']).toBe('1');
+      } finally {
+        await context.close();
+        await server.stop();
+      }
+    }, 240_000);
   });
 });

@@ -1,0 +1,205 @@
+// @ts-check
+// `next-edge-bff init`: adds the BFF to an existing Next.js app (app router, TypeScript). Writes only what is missing,
+// never overwrites a file: running it twice changes nothing. `--dry-run` says what it would do; `--yes` asks nothing.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+
+const MATCHER = `['/api/:path*', '/((?!api/|_next/static|_next/image|favicon\\\\.ico|.*\\\\.[^/]+$).*)']`;
+
+/** Where the app keeps its code: `src/` when the app router lives there. */
+function layout(root) {
+  const base = existsSync(join(root, 'src/app')) ? 'src' : existsSync(join(root, 'app')) ? '' : undefined;
+  if (base === undefined) throw new Error('next-edge-bff init: no app router found (app/ or src/app/). Run it in your Next.js app.');
+  if (!existsSync(join(root, 'tsconfig.json'))) throw new Error('next-edge-bff init: it writes TypeScript, and this app has no tsconfig.json.');
+  return { base, app: join(base, 'app'), lib: join(base, 'lib') };
+}
+
+function nextMajor(root) {
+  try {
+    return Number(JSON.parse(readFileSync(join(root, 'node_modules/next/package.json'), 'utf8')).version.split('.')[0]);
+  } catch {
+    return 16;
+  }
+}
+
+/** An import path from `from` (a file) to `to` (a file without extension), as TypeScript resolves it. */
+const importPath = (from, to) => {
+  const path = relative(dirname(from), to).split('\\').join('/');
+  return path.startsWith('.') ? path : `./${path}`;
+};
+
+const bffModule = `import { createBff } from 'next-edge-bff';
+
+/** The app's one BFF: configured from the environment (see .env.local); options in code go here. */
+export const bff = createBff();
+`;
+
+const serverModule = (bff) => `import { serverHelpers } from 'next-edge-bff/server';
+import { bff } from '${bff}';
+
+/** For Server Components, Server Actions and route handlers. */
+export const { currentUser, currentSession, requireUser, backendFetch, listSessions, endSession } = serverHelpers(bff);
+`;
+
+const routeModule = (bff) => `import { authHandlers } from 'next-edge-bff/routes';
+import { bff } from '${bff}';
+
+export const { GET, POST } = authHandlers(bff);
+`;
+
+const middlewareModule = (name, bff) => `// The BFF (next-edge-bff) runs on every matched request: sessions, refresh, route protection, /api/backend.
+import { bff } from '${bff}';
+
+export const ${name} = bff.middleware;
+
+export const config = {
+  matcher: ${MATCHER},
+};
+`;
+
+/** The app's own middleware keeps running, after the BFF's decision (README, "Composing with your own middleware"). */
+const composedModule = (name, bff, own) => `// The BFF (next-edge-bff) decides first; the app's own middleware (${own}) handles the rest.
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
+import { bff } from '${bff}';
+import * as own from '${own}';
+
+type AppMiddleware = (req: NextRequest, event: NextFetchEvent) => Response | null | undefined | void | Promise<Response | null | undefined | void>;
+const exported = own as unknown as Record<string, AppMiddleware | undefined>;
+const appMiddleware = exported.proxy ?? exported.middleware ?? exported.default;
+
+/** The BFF decides first (login redirects, 401s, the proxied API); every other request goes on to the app's own. */
+export async function ${name}(req: NextRequest, event: NextFetchEvent) {
+  const decision = await bff.decide(req, event);
+  if (decision.response) return decision.response;
+  const res = (await appMiddleware?.(req, event)) ?? NextResponse.next();
+  return decision.apply(res instanceof NextResponse ? res : new NextResponse(res.body, res));
+}
+
+export const config = {
+  matcher: ${MATCHER},
+};
+`;
+
+const loginPage = `import { loginErrorMessage, safeNextPath } from 'next-edge-bff';
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+/** Works without JavaScript: the form posts to the BFF, which answers with a redirect to \`next\` or back here. */
+export default async function LoginPage({ searchParams }: { searchParams: Search }) {
+  const params = await searchParams;
+  const one = (key: string) => (typeof params[key] === 'string' ? (params[key] as string) : undefined);
+  const error = one('error');
+  return (
+    <main>
+      <h1>Sign in</h1>
+      {one('reason') === 'reauthenticate' ? <p>Please sign in again to continue.</p> : null}
+      {one('reason') === 'session_expired' ? <p>Your session has ended. Please sign in again.</p> : null}
+      {error ? <p role="alert">{loginErrorMessage({ code: error, retryAfter: Number(one('retryAfter')) || undefined })}</p> : null}
+      <form method="post" action="/api/auth/login">
+        <input type="hidden" name="next" value={safeNextPath(one('next'))} />
+        <label>
+          Email <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <button type="submit">Sign in</button>
+      </form>
+    </main>
+  );
+}
+`;
+
+/** A middleware that already runs the BFF (ours, or the README's by hand): left as it is. */
+const runsBff = (source) => /next-edge-bff|\bbff\.(middleware|decide)\b/.test(source);
+
+/** `export default <identifier>;` (what create-next-app writes) becomes `withBff(<identifier>)`; else undefined. */
+function wrappedNextConfig(source) {
+  if (source.includes('withBff')) return source;
+  const match = /^export default (\w+);?\s*$/m.exec(source);
+  if (!match) return undefined;
+  const imported = `import { withBff } from 'next-edge-bff/next-config';\n`;
+  return imported + source.replace(match[0], `export default withBff(${match[1]});`);
+}
+
+export async function init(args, root = process.cwd()) {
+  const flags = new Set(args);
+  const unknown = [...flags].filter((f) => !['--yes', '-y', '--dry-run', '--proxy', '--middleware'].includes(f));
+  if (unknown.length) throw new Error(`next-edge-bff init: unknown option ${unknown[0]} (--yes, --dry-run, --proxy, --middleware)`);
+  const dry = flags.has('--dry-run');
+  const { base, app, lib } = layout(root);
+  const actions = [];
+  const note = (line) => actions.push(line);
+  const write = (path, content) => {
+    const full = join(root, path);
+    if (existsSync(full)) return note(readFileSync(full, 'utf8') === content ? `unchanged  ${path}` : `kept       ${path} (exists; not overwritten)`);
+    note(`created    ${path}`);
+    if (dry) return;
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  };
+
+  // Next looks for middleware.ts/proxy.ts next to app/ (the project root, or src/).
+  const existing = ['proxy.ts', 'middleware.ts', 'proxy.js', 'middleware.js'].map((f) => join(base, f)).find((f) => existsSync(join(root, f)));
+  let kind = flags.has('--middleware') ? 'middleware' : flags.has('--proxy') ? 'proxy' : undefined;
+  if (existing && runsBff(readFileSync(join(root, existing), 'utf8'))) kind = existing.includes('proxy') ? 'proxy' : 'middleware';
+  if (!kind && existing) kind = existing.includes('proxy') ? 'proxy' : 'middleware';
+  if (!kind) kind = nextMajor(root) >= 16 ? 'proxy' : 'middleware';
+  if (!flags.has('--yes') && !flags.has('-y') && !flags.has('--proxy') && !flags.has('--middleware') && !existing && process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question(`Run the BFF in proxy.ts (Node runtime) or middleware.ts (edge runtime)? [${kind}] `)).trim();
+    rl.close();
+    if (answer === 'proxy' || answer === 'middleware') kind = answer;
+  }
+
+  const bffFile = join(lib, 'bff.ts');
+  write(bffFile, bffModule);
+  write(join(lib, 'bff-server.ts'), serverModule(importPath(join(lib, 'bff-server.ts'), join(lib, 'bff'))));
+  const route = join(app, 'api/auth/[...bff]/route.ts');
+  write(route, routeModule(importPath(route, join(lib, 'bff'))));
+  if (!existsSync(join(root, app, 'login')) || existsSync(join(root, app, 'login/page.tsx'))) write(join(app, 'login/page.tsx'), loginPage);
+  else note(`kept       ${join(app, 'login')} (exists; the BFF's login page is yours)`);
+
+  const entry = join(base, `${kind}.ts`);
+  const entrySource = existing && readFileSync(join(root, existing), 'utf8');
+  if (entrySource && runsBff(entrySource)) note(`unchanged  ${existing}`);
+  else if (existing) {
+    // Composed, never overwritten: the app's own file moves aside and runs after the BFF's decision.
+    const moved = existing.replace(/(middleware|proxy)\.(ts|js)$/, 'app-$1.$2');
+    note(`moved      ${existing} → ${moved} (it now runs after the BFF, on the BFF's matcher)`);
+    if (!dry) renameSync(join(root, existing), join(root, moved));
+    write(entry, composedModule(kind, importPath(entry, join(lib, 'bff')), importPath(entry, moved.replace(/\.(ts|js)$/, ''))));
+  } else write(entry, middlewareModule(kind, importPath(entry, join(lib, 'bff'))));
+
+  const configFile = ['next.config.ts', 'next.config.mjs', 'next.config.js'].find((f) => existsSync(join(root, f)));
+  if (!configFile) write('next.config.ts', `import { withBff } from 'next-edge-bff/next-config';\n\nexport default withBff({});\n`);
+  else {
+    const source = readFileSync(join(root, configFile), 'utf8');
+    const wrapped = wrappedNextConfig(source);
+    if (wrapped === source) note(`unchanged  ${configFile}`);
+    else if (wrapped === undefined) note(`change     ${configFile} by hand: wrap the exported config, \`export default withBff(config)\` with \`import { withBff } from 'next-edge-bff/next-config'\``);
+    else {
+      note(`wrapped    ${configFile} in withBff()`);
+      if (!dry) writeFileSync(join(root, configFile), wrapped);
+    }
+  }
+
+  const envFile = join(root, '.env.local');
+  const env = existsSync(envFile) ? readFileSync(envFile, 'utf8') : '';
+  const missing = [
+    ['BACKEND_URL', '# your API, e.g. https://api.example.com'],
+    ['SESSION_SECRET', randomBytes(32).toString('base64url')],
+    ['APP_URL', 'http://localhost:3000'],
+  ].filter(([name]) => !new RegExp(`^${name}=`, 'm').test(env));
+  if (missing.length === 0) note('unchanged  .env.local');
+  else {
+    note(`added      ${missing.map(([n]) => n).join(', ')} to .env.local${missing.some(([n]) => n === 'BACKEND_URL') ? ' (set BACKEND_URL to your API)' : ''}`);
+    const lines = missing.map(([name, value]) => (value.startsWith('#') ? `${name}=  ${value}` : `${name}=${value}`));
+    if (!dry) writeFileSync(envFile, `${env}${env && !env.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+  }
+
+  for (const line of actions) console.log(`${dry ? '(dry run) ' : ''}${line}`);
+  console.log(`\nNext: set BACKEND_URL (and AUTH_PRESET for your API's contract) in .env.local, then \`next dev\`; \`npx next-edge-bff doctor\` checks the set-up.`);
+}
