@@ -197,3 +197,30 @@ describe('an ID token that comes with a refresh is kept only if it checks out (O
     expect(after).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1', idToken: 'id-token-at-sign-in' });
   });
 });
+
+describe('step-up with an OpenID provider (max_age and auth_time)', () => {
+  it('a step-up sign-in asks the provider for max_age', async () => {
+    const rt = await runtime({ env, fetch: provider(async () => '').fetch });
+    const res = await authRoute(request('/api/auth/login?next=%2Fsettings&max_age=300'), rt);
+    expect(new URL(res.headers.get('location')!).searchParams.get('max_age')).toBe('300');
+    const plain = await authRoute(request('/api/auth/login?max_age=soon'), rt);
+    expect(new URL(plain.headers.get('location')!).searchParams.has('max_age')).toBe(false);
+  });
+
+  it('the callback then needs an auth_time within max_age; the session remembers it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const withAuthTime = async (authTime: number) => {
+      const rt = await runtime({ env, fetch: provider(async () => sign(await claims({ auth_time: authTime }))).fetch });
+      const tx = await sealTransaction({ state: 'state-1', nonce: 'nonce-1', verifier: 'v'.repeat(43), next: '/settings', maxAge: 300 }, rt.keyring, rt.now());
+      const res = await authRoute(request(`/api/auth/callback?code=code-1&state=state-1&iss=${encodeURIComponent(ISSUER)}`, { headers: { cookie: `__Host-bff_oidc.state-1=${tx}` } }), rt);
+      const sealed = res.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_session='))?.split(';')[0].split('=')[1];
+      return { location: new URL(res.headers.get('location')!), session: sealed ? await openSession(sealed, rt.keyring) : null };
+    };
+    const stale = await withAuthTime(now - 3600);
+    expect(stale.session).toBeNull();
+    expect(stale.location.searchParams.get('error')).toBe('invalid_id_token');
+    const fresh = await withAuthTime(now - 10);
+    expect(fresh.location.pathname).toBe('/settings');
+    expect(fresh.session?.authenticatedAt).toBe((now - 10) * 1000);
+  });
+});
