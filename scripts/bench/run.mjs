@@ -28,6 +28,8 @@ const COMPARISONS = {
   session_vs_passthrough: ['page_session', 'page_passthrough', 0.95],
   session_vs_nomiddleware: ['page_session', 'page_nomw', undefined],
   proxy_vs_bare_rewrite: ['proxy_session', 'proxy_bare_rewrite', 0.95],
+  // The same on Node (proxy.ts), against Node's own bare rewrite.
+  proxy_node_vs_bare_rewrite_node: ['proxy_session_node', 'proxy_bare_rewrite_node', 0.95],
   revocation_check_cost: ['proxy_session_store', 'proxy_session', 0.95],
   proxy_vs_direct: ['proxy_session', 'backend_direct', undefined],
   // SESSION_MODE=server: the record read from the store (cached 1 s per instance) instead of the cookie decrypted.
@@ -110,7 +112,7 @@ async function main() {
   };
 
   const dirs = await buildVariants(log);
-  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy'];
+  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy', 'bareNode', 'bffProxyNode'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
@@ -136,6 +138,8 @@ async function main() {
     bffStore: [dirs.bff, { ...base, ...store }],
     bffServerPage: [dirs.bff, { ...base, ...store, SESSION_MODE: 'server' }],
     bffServerProxy: [dirs.bff, { ...base, ...store, SESSION_MODE: 'server' }],
+    bareNode: [dirs.bareNode, base],
+    bffProxyNode: [dirs.bffNode, base],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -172,6 +176,8 @@ async function main() {
     proxy_session: [url('bffProxy', '/api/backend/notes'), browserish, [pgid.bffProxy, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
+    proxy_session_node: [url('bffProxyNode', '/api/backend/notes'), browserish, [pgid.bffProxyNode, pgid.backend]],
+    proxy_bare_rewrite_node: [url('bareNode', '/api/backend/notes'), browserish, [pgid.bareNode, pgid.backend]],
   };
   // BENCH_CASES=a,b limits a run to the comparisons whose cases are all listed (for quick looks).
   const only = process.env.BENCH_CASES?.split(',');
