@@ -36,6 +36,18 @@ async function login(rt: BffRuntime, userAgent = 'Firefox'): Promise<string> {
 }
 
 const api = (rt: BffRuntime, cookie: string) => handle(request('/api/backend/notes', { headers: { cookie } }), rt);
+
+/** `times` API calls `everyMs` apart, each answered 200; returns the cookie as the browser holds it afterwards. */
+async function useEvery(rt: BffRuntime, clock: { advance(ms: number): void }, cookie: string, everyMs: number, times: number): Promise<string> {
+  for (let i = 0; i < times; i++) {
+    clock.advance(everyMs);
+    const res = await api(rt, cookie);
+    expect(res.status).toBe(200);
+    const set = res.headers.getSetCookie()[0];
+    if (set) cookie = set.split(';')[0];
+  }
+  return cookie;
+}
 const auth = (rt: BffRuntime, path: string, cookie: string, body?: unknown) =>
   authRoute(
     request(`/api/auth/${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...ORIGIN }, body: JSON.stringify(body) }),
@@ -124,28 +136,14 @@ describe('idle timeout and absolute lifetime', () => {
     ['cookie mode', { SESSION_IDLE_SECONDS: '600' }],
   ])('%s: used every 5 minutes it lives on; unused for 11 minutes it ends', async (_name, env) => {
     const { a, clock } = await stack(env as Record<string, string>, 3600_000);
-    let cookie = await login(a);
-    for (let i = 0; i < 4; i++) {
-      clock.advance(5 * 60_000);
-      const res = await api(a, cookie);
-      expect(res.status).toBe(200);
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0];
-    }
+    const cookie = await useEvery(a, clock, await login(a), 5 * 60_000, 4);
     clock.advance(11 * 60_000);
     expect((await api(a, cookie)).status).toBe(401);
   });
 
   it('SESSION_MAX_AGE_SECONDS ends a session however often it is refreshed', async () => {
     const { a, clock } = await stack({ SESSION_MAX_AGE_SECONDS: '3600' }, 20 * 60_000);
-    let cookie = await login(a);
-    for (let i = 0; i < 3; i++) {
-      clock.advance(19 * 60_000);
-      const res = await api(a, cookie);
-      expect(res.status).toBe(200);
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0];
-    }
+    const cookie = await useEvery(a, clock, await login(a), 19 * 60_000, 3);
     clock.advance(5 * 60_000); // 62 minutes after sign-in
     expect((await api(a, cookie)).status).toBe(401);
   });
