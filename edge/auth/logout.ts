@@ -2,7 +2,6 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { callBackend } from '../backend/call.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
-import { NO_STORE } from '../http/cache-control.ts';
 import { endSessionUrl } from '../oidc/end-session.ts';
 import { seeOther } from './form-redirect.ts';
 import { runHook } from '../hooks.ts';
@@ -47,7 +46,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
   // With an OpenID provider, the browser goes on to end its session there too (RP-Initiated Logout).
   const provider = rt.oidc && session ? await endSessionUrl(req, rt, rt.oidc, session, isForm) : undefined;
   const res = isForm
-    ? new NextResponse(null, provider ? { status: 303, headers: { location: provider, 'cache-control': NO_STORE } } : seeOther(req, config, '/'))
+    ? new NextResponse(null, provider ? { status: 303, headers: { location: provider } } : seeOther(req, config, '/'))
     : NextResponse.json(provider ? { ok: true, scope, redirectTo: provider } : { ok: true, scope });
   setResponseCookies(res, planSessionCookies(config.cookie, null, 0, req.cookies.getAll().map((c) => c.name)));
   return res;

@@ -5,7 +5,7 @@ import { errorResponse } from '../http/error-response.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
-import { readSession } from '../session/read.ts';
+import { readLiveSession } from '../session/read.ts';
 import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 
 /**
@@ -13,10 +13,8 @@ import { SESSION_UNKNOWN } from '../session/storage/types.ts';
  * middleware's matcher may not cover the route, and an ended session must not read as signed in anywhere.
  */
 export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const read = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
-  const { value } = read;
-  if (read.session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now.', { retryAfter: 5 }));
-  const session = read.session && !(await rt.revocations.isRevoked(read.session)) ? read.session : null;
+  const { value, session } = await readLiveSession((name) => req.cookies.get(name)?.value, rt);
+  if (session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now.', { retryAfter: 5 }));
   const res = session
     ? NextResponse.json({ user: session.user, expiresAt: new Date(session.refreshExpiresAt).toISOString() })
     : NextResponse.json({ user: null });
@@ -28,14 +26,15 @@ export async function sessionInfo(req: NextRequest, rt: BffRuntime): Promise<Res
 
 /** GET /api/auth/sessions: the signed-in user's sessions, `{ sessions: [{ id, current, createdAt, lastSeenAt, userAgent }] }`. */
 export async function sessionList(req: NextRequest, rt: BffRuntime): Promise<Response> {
-  const { value, session } = await readSession((name) => req.cookies.get(name)?.value, rt.config.cookie, rt.sessions);
-  if (session === SESSION_UNKNOWN) return errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));
-  if (!session || !value || (await rt.revocations.isRevoked(session))) return errorResponse(new BffError('unauthenticated', 'Sign in to see your sessions.'));
+  const cannotList = () => errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));
+  const { value, session } = await readLiveSession((name) => req.cookies.get(name)?.value, rt);
+  if (session === SESSION_UNKNOWN) return cannotList();
+  if (!session || !value) return errorResponse(new BffError('unauthenticated', 'Sign in to see your sessions.'));
   try {
     const res = NextResponse.json({ sessions: await rt.sessions.list(value, session) });
     markPersonal(res.headers);
     return res;
   } catch {
-    return errorResponse(new BffError('session_unavailable', 'Your sessions cannot be listed right now.', { retryAfter: 5 }));
+    return cannotList();
   }
 }

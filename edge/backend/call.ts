@@ -11,7 +11,7 @@ export async function callBackend(
   timeoutMs: number,
   fetchImpl: typeof fetch = fetch,
 ): Promise<BackendReply> {
-  const url = /^https?:\/\//.test(call.path) ? new URL(call.path) : joinBackendPath(base, call.path);
+  const url = backendCallUrl(base, call);
   let res: Response;
   try {
     res = await fetchImpl(url, {
@@ -32,6 +32,11 @@ export async function callBackend(
     throw networkError(error);
   }
   return { status: res.status, json: parseJson(text) };
+}
+
+/** Where a described call goes: an absolute path as is (a provider's token endpoint), else under `base`. */
+export function backendCallUrl(base: URL, call: Pick<BackendCall, 'path'>): URL {
+  return /^https?:\/\//.test(call.path) ? new URL(call.path) : joinBackendPath(base, call.path);
 }
 
 /** `base` may carry a path prefix (`https://x/api`); call paths are appended to it verbatim. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REFUSED_CREDENTIALS } from '../auth/refused-credentials.ts';
 import { authEndpointPath } from '../auth/endpoints.ts';
 import { adapterFor } from '../backend/adapter-for.ts';
-import { callBackend } from '../backend/call.ts';
+import { backendCallUrl, callBackend } from '../backend/call.ts';
 import { loadConfig, type Env } from '../config/load.ts';
 import type { BffConfig } from '../config/types.ts';
 import { BffError, ConfigError } from '../errors.ts';
@@ -74,7 +74,7 @@ async function backendProbe(config: BffConfig, fetchImpl: typeof fetch): Promise
   const adapter = adapterFor(config.auth);
   if (!adapter.login || !adapter.parseLogin) return { level: 'ok', message: 'This preset has no password sign-in to probe.' };
   const call = adapter.login({ email: 'next-edge-bff-doctor@example.invalid', password: crypto.randomUUID() });
-  const where = `${config.backendUrl.origin}${config.backendUrl.pathname.replace(/\/$/, '')}${call.path}`;
+  const where = backendCallUrl(config.backendUrl, call).toString();
   let reply;
   try {
     reply = await callBackend(config.backendUrl, call, config.backendTimeoutMs, fetchImpl);

@@ -1,4 +1,4 @@
-import { isObject } from '../backend/presets/read-json.ts';
+import { isObject, userFrom } from '../backend/presets/read-json.ts';
 import type { User } from '../session/types.ts';
 
 /**
@@ -9,8 +9,8 @@ import type { User } from '../session/types.ts';
 export function oidcUser(claims: Record<string, unknown>, profile: unknown, requireVerifiedEmail: boolean): User {
   const info = isObject(profile) ? profile : {};
   const user: User = { id: String(claims.sub) };
-  const name = [info, claims].map((s) => s.name ?? s.preferred_username).find((n) => typeof n === 'string');
-  if (typeof name === 'string') user.name = name;
+  const name = userFrom({ ...claims, ...info, id: user.id })?.name;
+  if (name !== undefined) user.name = name;
   const source = typeof info.email === 'string' ? info : claims;
   const verified = source.email_verified === true || source.email_verified === 'true';
   if (typeof source.email === 'string' && (verified || !requireVerifiedEmail)) user.email = source.email;

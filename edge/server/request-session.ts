@@ -5,7 +5,7 @@ import { accessExpired } from '../refresh/due.ts';
 import { renewIfDue } from '../refresh/renew.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { planSessionCookies, type CookieWrite } from '../session/cookie-writes.ts';
-import { readSession } from '../session/read.ts';
+import { readLiveSession } from '../session/read.ts';
 import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 import type { Session } from '../session/types.ts';
 
@@ -22,9 +22,8 @@ export interface RequestSession {
 /** The session of the request being rendered, as the middleware left it (already refreshed when it was due). */
 export async function requestSession(rt: BffRuntime): Promise<RequestSession> {
   const jar = await cookies();
-  const { value, session } = await readSession((name) => jar.get(name)?.value, rt.config.cookie, rt.sessions);
+  const { value, session } = await readLiveSession((name) => jar.get(name)?.value, rt);
   if (session === SESSION_UNKNOWN) return { value, session: null, error: unknownSession(), jar };
-  if (!session || (await rt.revocations.isRevoked(session))) return { value, session: null, jar };
   return { value, session, jar };
 }
 

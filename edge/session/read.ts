@@ -1,5 +1,6 @@
 import type { CookieConfig } from '../config/types.ts';
 import { joinChunks } from './chunks.ts';
+import type { RevocationList } from './revocation.ts';
 import { SESSION_UNKNOWN, type SessionStorage } from './storage/types.ts';
 import type { Session } from './types.ts';
 
@@ -18,4 +19,17 @@ export interface Presented {
 export async function readSession(get: (name: string) => string | undefined, cookie: CookieConfig, sessions: Pick<SessionStorage, 'open'>): Promise<Presented> {
   const value = readSessionValue(get, cookie);
   return { value, session: value ? await sessions.open(value) : null };
+}
+
+/**
+ * The same, and ended (null) when it was revoked elsewhere: what every reader outside the middleware must see, since
+ * the middleware's matcher may not cover it. The middleware checks revocation itself, to log why a session ended.
+ */
+export async function readLiveSession(
+  get: (name: string) => string | undefined,
+  rt: { config: { cookie: CookieConfig }; sessions: Pick<SessionStorage, 'open'>; revocations: Pick<RevocationList, 'isRevoked'> },
+): Promise<Presented> {
+  const presented = await readSession(get, rt.config.cookie, rt.sessions);
+  if (!presented.session || presented.session === SESSION_UNKNOWN) return presented;
+  return (await rt.revocations.isRevoked(presented.session)) ? { value: presented.value, session: null } : presented;
 }

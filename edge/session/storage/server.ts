@@ -74,7 +74,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     return Math.min(...ends) - now();
   }
 
-  async function write(id: string, key: string, session: Session, record: SessionRecord): Promise<void> {
+  async function write(id: string, session: Session, record: SessionRecord): Promise<void> {
     const ttl = ttlOf(session, record.l);
     if (ttl <= 0) return;
     await store.set(recordKey(id), JSON.stringify(record), ttl);
@@ -155,7 +155,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       const loaded = cache.get(handle.id) ?? (await load(handle.id, handle.key));
       if (!loaded) return;
       const s = await sealSession(next.session, await ringFor(handle.key));
-      await write(handle.id, handle.key, next.session, { ...loaded.record, s });
+      await write(handle.id, next.session, { ...loaded.record, s });
     },
     // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
     cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
@@ -164,7 +164,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       const interval = idleMs ?? DEFAULTS.sessionTouchMs * 4;
       if (!handle || !touchDue(session, interval, now())) return undefined;
       const loaded = cache.get(handle.id);
-      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
+      if (loaded) await write(handle.id, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
       return undefined;
     },
     async create(session, meta: SessionMeta) {
@@ -174,7 +174,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       try {
         const s = await sealSession(session, await ringFor(key));
         const record: SessionRecord = { v: 1, s, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
-        await write(id, key, session, record);
+        await write(id, session, record);
         await store.addMember(await userKey(session.user.id), id, Math.max(ttlOf(session, t), 1_000));
       } catch {
         logWarn('session_store_unavailable');
