@@ -10,15 +10,16 @@ export interface Fields {
 /** Reads a small JSON object or form body (`what` names it in errors); `empty` answers a body-less request. */
 export async function readFields(req: Request, limit: number, what: string, empty?: Fields): Promise<Fields | BffError> {
   const type = (req.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const unsupported = () => new BffError('unsupported_media_type', `Send the ${what} as JSON or as a form.`);
   if (empty && !type) {
     // No declared type: fine when there is nothing to read (a bare `fetch(url, { method: 'POST' })`).
     const body = await readLimitedBody(req, limit);
     if (body instanceof BffError) return body;
-    return body.byteLength === 0 ? empty : new BffError('unsupported_media_type', `Send the ${what} as JSON or as a form.`);
+    return body.byteLength === 0 ? empty : unsupported();
   }
   const isJson = type === 'application/json';
   const isForm = type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
-  if (!isJson && !isForm) return new BffError('unsupported_media_type', `Send the ${what} as JSON or as a form.`);
+  if (!isJson && !isForm) return unsupported();
   const body = await readLimitedBody(req, limit);
   if (body instanceof BffError) return body;
   if (empty && body.byteLength === 0) return { ...empty, isForm };
