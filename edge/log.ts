@@ -32,12 +32,18 @@ export type LogEvent =
   | 'oidc_sign_in_failed'
   | 'oidc_logout_token_refused'
   | 'oidc_refreshed_id_token_refused'
-  | 'login_insecure_transport';
+  | 'login_insecure_transport'
+  | 'client_auth_method'
+  | 'oidc_par_failed';
 
 type Fact = string | number | boolean | undefined;
 
 export function logWarn(event: LogEvent, facts: Record<string, Fact> = {}): void {
   console.warn(JSON.stringify({ level: 'warn', source: 'bff', event, ...facts }));
+}
+
+export function logInfo(event: LogEvent, facts: Record<string, Fact> = {}): void {
+  console.info(JSON.stringify({ level: 'info', source: 'bff', event, ...facts }));
 }
 
 /** BFF_DEBUG: what the middleware decided for one request (see handle.ts for the facts it records). */

@@ -2,6 +2,7 @@ import { adapterFor } from './backend/adapter-for.ts';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/access-token-verifier.ts';
 import type { BackendAdapter } from './backend/types.ts';
 import type { UserMapper } from './backend/user-source.ts';
+import { clientAuthentication, type ClientAuthentication } from './client-auth/authenticate.ts';
 import { loadConfig } from './config/load.ts';
 import type { BffConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
@@ -45,6 +46,8 @@ export interface BffRuntime {
   store?: KvStore;
   /** AUTH_PRESET=oidc: the provider's discovery and keys, shared by refresh and the sign-in routes. */
   oidc?: OidcContext;
+  /** How this app authenticates as an OAuth client (token, revocation, PAR), and the keys `<auth>/jwks` publishes. */
+  client: ClientAuthentication;
   fetch: typeof fetch;
   now: () => number;
 }
@@ -64,7 +67,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
   const found = config.auth.oidc
     ? discovery(config.auth.oidc.issuer, { fetch: fetchImpl, now, ttlMs: DEFAULTS.oidcDiscoveryTtlMs, timeoutMs: config.backendTimeoutMs })
     : undefined;
-  const adapter = adapterFor(config.auth, options.adapter, found);
+  const client = await clientAuthentication(config.auth, now);
+  const adapter = adapterFor(config.auth, { backendUrl: config.backendUrl, client }, options.adapter, found);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
   const commands = config.store && (await connectStore(config.store));
@@ -82,7 +86,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
           revocations,
           now,
         });
-  const oidc = found && oidcContext(config.auth, found, fetchImpl);
+  const oidc = found && oidcContext(config.auth, found, client, fetchImpl);
   return {
     config,
     keyring,
@@ -97,6 +101,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     loginLimiter: createLoginLimiter(config, now, commands),
     store,
     oidc,
+    client,
     fetch: fetchImpl,
     now,
   };

@@ -3,18 +3,22 @@ import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 
 /** The BFF's own endpoints under `routes.auth`. */
-export type AuthEndpoint = 'login' | 'logout' | 'session' | 'sessions' | 'callback' | 'backchannel-logout';
+export type AuthEndpoint = 'login' | 'logout' | 'session' | 'sessions' | 'callback' | 'backchannel-logout' | 'jwks';
 
 type Method = 'GET' | 'POST';
 
 /**
  * Which endpoints exist, and with which method: with an OpenID provider, login is a GET that goes there, and the
- * provider calls back (`callback`) and signs users out from its side (`backchannel-logout`).
+ * provider calls back (`callback`) and signs users out from its side (`backchannel-logout`). `jwks` publishes the
+ * client's public key, and exists only when the client signs its authentication (`private_key_jwt`).
  */
 export function authEndpoints(config: Pick<BffConfig, 'auth'>): Partial<Record<AuthEndpoint, Method>> {
-  return config.auth.preset === 'oidc'
-    ? { login: 'GET', callback: 'GET', logout: 'POST', session: 'GET', sessions: 'GET', 'backchannel-logout': 'POST' }
-    : { login: 'POST', logout: 'POST', session: 'GET', sessions: 'GET' };
+  const table: Partial<Record<AuthEndpoint, Method>> =
+    config.auth.preset === 'oidc'
+      ? { login: 'GET', callback: 'GET', logout: 'POST', session: 'GET', sessions: 'GET', 'backchannel-logout': 'POST' }
+      : { login: 'POST', logout: 'POST', session: 'GET', sessions: 'GET' };
+  if (config.auth.clientAuth.privateKey) table.jwks = 'GET';
+  return table;
 }
 
 export function authEndpointPath(routes: RouteConfig, endpoint: AuthEndpoint): string {

@@ -79,7 +79,7 @@ async function signIn(
 ): Promise<Session | BffError> {
   const { config } = rt;
   try {
-    const reply = await callBackend(config.backendUrl, loginCall(form), config.backendTimeoutMs, rt.fetch);
+    const reply = await callBackend(config.backendUrl, await loginCall(form), config.backendTimeoutMs, rt.fetch);
     const result = parseLogin(reply);
     if (!result.ok) return result.error;
     const user = await userForGrant(result.grant, reply.json, { config, fetch: rt.fetch, mapUser: rt.mapUser });

@@ -6,6 +6,7 @@ import { finishSignIn } from '../oidc/callback.ts';
 import type { OidcContext } from '../oidc/context.ts';
 import { startSignIn } from '../oidc/sign-in.ts';
 import type { BffRuntime } from '../runtime.ts';
+import { clientJwks } from './client-jwks.ts';
 import { authEndpointFor, type AuthEndpoint } from './endpoints.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
@@ -25,6 +26,7 @@ const HANDLERS: Record<AuthEndpoint, Handler> = {
   sessions: sessionList,
   callback: oidcOnly(finishSignIn),
   'backchannel-logout': oidcOnly(backchannelLogout),
+  jwks: async (_req, rt) => clientJwks(rt.client),
 };
 
 /** Answers `<routes.auth>/<endpoint>` from one catch-all route file; anything else is a JSON 404 or 405. */

@@ -1,3 +1,4 @@
+import type { ClientAuthentication } from '../client-auth/authenticate.ts';
 import type { AuthConfig } from '../config/types.ts';
 import type { BffError } from '../errors.ts';
 import type { ProviderSession, User } from '../session/types.ts';
@@ -55,7 +56,7 @@ export type RefreshReply = { ok: true; grant: TokenGrant } | { ok: false; kind: 
 export interface BackendAdapter {
   readonly name: string;
   /** The password login; absent for contracts that sign in elsewhere (an OpenID provider's own login page). */
-  login?(credentials: Credentials): BackendCall;
+  login?(credentials: Credentials): BackendCall | Promise<BackendCall>;
   parseLogin?(reply: BackendReply): LoginResult;
   /** May wait for something first (an OpenID provider's discovery document); a rejection counts as an outage. */
   refresh(refreshToken: string): BackendCall | Promise<BackendCall>;
@@ -64,5 +65,12 @@ export interface BackendAdapter {
   logout(tokens: { accessToken: string; refreshToken?: string }): BackendCall | null | Promise<BackendCall | null>;
 }
 
+/** What a factory gets besides the configured paths and client settings. */
+export interface AdapterContext {
+  backendUrl: URL;
+  /** Client authentication for RFC 6749 token endpoints (`tokenCall`), as configured and published. */
+  client: ClientAuthentication;
+}
+
 /** An adapter is made from the configured paths and client settings. */
-export type AdapterFactory = (auth: AuthConfig) => BackendAdapter;
+export type AdapterFactory = (auth: AuthConfig, context: AdapterContext) => BackendAdapter;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { REFUSED_CREDENTIALS } from '../auth/refused-credentials.ts';
 import { authEndpointPath } from '../auth/endpoints.ts';
 import { adapterFor } from '../backend/adapter-for.ts';
+import { clientAuthentication, type ClientAuthentication } from '../client-auth/authenticate.ts';
 import { backendCallUrl, callBackend } from '../backend/call.ts';
 import { loadConfig, type Env } from '../config/load.ts';
 import type { BffConfig } from '../config/types.ts';
@@ -28,8 +29,10 @@ export interface DoctorOptions {
 
 export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<Finding[]> {
   let config: BffConfig;
+  let client: ClientAuthentication;
   try {
     config = loadConfig(env);
+    client = await clientAuthentication(config.auth, Date.now);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((message) => ({ level: 'error', message }));
     throw error;
@@ -38,7 +41,7 @@ export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<F
     { level: 'ok', message: `Configuration loads: preset ${config.auth.preset}, sessions in the ${config.session.mode === 'server' ? 'store' : 'cookie'}${config.store ? `, store ${config.store.kind}` : ', no store'}.` },
   ];
   findings.push(...browserWarnings(config, env));
-  findings.push(await backendProbe(config, options.fetch ?? fetch));
+  findings.push(await backendProbe(config, client, options.fetch ?? fetch));
   findings.push(...matcherCheck(config, options.dir ?? '.'));
   return findings;
 }
@@ -59,7 +62,7 @@ function browserWarnings(config: BffConfig, env: Env): Finding[] {
 }
 
 /** Signs in as nobody@example.invalid: a backend speaking the preset's contract answers "wrong credentials". */
-async function backendProbe(config: BffConfig, fetchImpl: typeof fetch): Promise<Finding> {
+async function backendProbe(config: BffConfig, client: ClientAuthentication, fetchImpl: typeof fetch): Promise<Finding> {
   const found = config.auth.oidc
     ? discovery(config.auth.oidc.issuer, { fetch: fetchImpl, now: Date.now, ttlMs: 0, timeoutMs: config.backendTimeoutMs })
     : undefined;
@@ -71,9 +74,9 @@ async function backendProbe(config: BffConfig, fetchImpl: typeof fetch): Promise
       return { level: 'error', message: `The OpenID provider's discovery at ${config.auth.oidc!.issuer.origin} cannot be read: check OIDC_ISSUER.` };
     }
   }
-  const adapter = adapterFor(config.auth);
+  const adapter = adapterFor(config.auth, { backendUrl: config.backendUrl, client });
   if (!adapter.login || !adapter.parseLogin) return { level: 'ok', message: 'This preset has no password sign-in to probe.' };
-  const call = adapter.login({ email: 'next-edge-bff-doctor@example.invalid', password: crypto.randomUUID() });
+  const call = await adapter.login({ email: 'next-edge-bff-doctor@example.invalid', password: crypto.randomUUID() });
   const where = backendCallUrl(config.backendUrl, call).toString();
   let reply;
   try {

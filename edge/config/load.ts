@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.ts';
+import { readClientAuth } from './client-auth.ts';
 import { DEFAULTS, OIDC_DEFAULT_SCOPE, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
 import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
@@ -142,8 +143,6 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     if (value !== undefined && !value.startsWith('/')) problems.push(`${name} must be a path starting with "/": got "${value}".`);
     return value ?? fallback;
   };
-  const clientAuth = read('AUTH_CLIENT_AUTH') ?? 'basic';
-  if (clientAuth !== 'basic' && clientAuth !== 'body') problems.push(`AUTH_CLIENT_AUTH must be "basic" or "body": got "${clientAuth}".`);
   return {
     preset,
     paths: {
@@ -154,7 +153,7 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     },
     clientId: read('AUTH_CLIENT_ID'),
     clientSecret: read('AUTH_CLIENT_SECRET'),
-    clientAuth: clientAuth === 'body' ? 'body' : 'basic',
+    clientAuth: readClientAuth(read, problems),
     scope: read('AUTH_SCOPE') ?? (preset === 'oidc' ? OIDC_DEFAULT_SCOPE : undefined),
     usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
     oidc: preset === 'oidc' ? readOidc(read, problems) : undefined,
@@ -162,8 +161,8 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
 }
 
 function readOidc(read: (name: string) => string | undefined, problems: string[]): OidcConfig | undefined {
-  if (!read('AUTH_CLIENT_ID') || !read('AUTH_CLIENT_SECRET')) {
-    problems.push('AUTH_PRESET=oidc needs AUTH_CLIENT_ID and AUTH_CLIENT_SECRET: the confidential client registered at your OpenID provider.');
+  if (!read('AUTH_CLIENT_ID') || !(read('AUTH_CLIENT_SECRET') || read('AUTH_CLIENT_PRIVATE_KEY'))) {
+    problems.push('AUTH_PRESET=oidc needs AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (or AUTH_CLIENT_PRIVATE_KEY): the confidential client registered at your OpenID provider.');
   }
   const issuer = parseUrl(read('OIDC_ISSUER'), 'OIDC_ISSUER', problems, false, false);
   if (!issuer) {
@@ -177,7 +176,16 @@ function readOidc(read: (name: string) => string | undefined, problems: string[]
     audience: read('OIDC_AUDIENCE'),
     userinfo: parseBool(read('OIDC_USERINFO'), 'OIDC_USERINFO', true, problems),
     requireVerifiedEmail: parseBool(read('OIDC_REQUIRE_VERIFIED_EMAIL'), 'OIDC_REQUIRE_VERIFIED_EMAIL', true, problems),
+    par: readPar(read('OIDC_PAR'), problems),
   };
+}
+
+function readPar(value: string | undefined, problems: string[]): OidcConfig['par'] {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (['1', 'true'].includes(value)) return 'required';
+  if (['0', 'false'].includes(value)) return 'off';
+  problems.push(`OIDC_PAR must be 1 (always push, refuse without), 0 (never) or auto (when the provider publishes it): got "${value}".`);
+  return 'auto';
 }
 
 /** The base runtime policy: built-in defaults, overridden by the environment where it says so. */

@@ -45,6 +45,11 @@ export interface OidcConfig {
   userinfo: boolean;
   /** Take the email only when the provider says it is verified (`email_verified`); default true. */
   requireVerifiedEmail: boolean;
+  /**
+   * Pushed Authorization Requests (RFC 9126, OIDC_PAR): `auto` pushes when the provider publishes the endpoint,
+   * `required` refuses to sign in without it (no silent downgrade), `off` never pushes.
+   */
+  par: 'auto' | 'required' | 'off';
 }
 
 /** Backend endpoints, relative to BACKEND_URL; kept exactly as given (trailing slashes matter to Django). */
@@ -57,13 +62,26 @@ export interface BackendPaths {
   profile?: string;
 }
 
+/** RFC 7591's names for how a client authenticates at the token endpoint. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA';
+
+export interface ClientAuthConfig {
+  /** AUTH_CLIENT_AUTH; absent: the provider's published choice, else a key's `private_key_jwt`, else Basic. */
+  method?: ClientAuthMethod;
+  /** AUTH_CLIENT_PRIVATE_KEY (a private JWK or a PKCS#8 PEM), for `private_key_jwt`. */
+  privateKey?: { jwk?: Record<string, unknown>; pem?: string; alg?: SigningAlg; kid?: string };
+  /** The `aud` of client assertions; default: the provider's issuer, else the token endpoint URL. */
+  assertionAudience?: string;
+}
+
 export interface AuthConfig {
   preset: PresetName;
   paths: BackendPaths;
-  /** OAuth 2 client credentials (RFC 6749 §2.3.1): sent with HTTP Basic, or in the body when `clientAuth` says so. */
+  /** OAuth 2 client credentials (RFC 6749 §2.3.1), or a signing key in place of the secret (`clientAuth`). */
   clientId?: string;
   clientSecret?: string;
-  clientAuth: 'basic' | 'body';
+  clientAuth: ClientAuthConfig;
   scope?: string;
   /** The body key the login form's "email" becomes (SimpleJWT: the user model's USERNAME_FIELD). */
   usernameField: string;

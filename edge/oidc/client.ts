@@ -5,7 +5,13 @@ import type { OidcContext } from './context.ts';
 export async function oauthClient(oidc: OidcContext, timeoutMs: number) {
   const as = (await oidc.discovery.metadata()) as oauth.AuthorizationServer;
   const client: oauth.Client = { client_id: oidc.auth.clientId };
-  const clientAuth = oidc.auth.clientAuth === 'body' ? oauth.ClientSecretPost(oidc.auth.clientSecret) : oauth.ClientSecretBasic(oidc.auth.clientSecret);
+  // Our client authentication, not oauth4webapi's: its Basic encoding percent-encodes `-`, `.` and `_`, which servers
+  // that do not decode refuse, and the method follows what the provider publishes (client-auth/authenticate.ts).
+  const clientAuth: oauth.ClientAuth = async (server, _client, body, headers) => {
+    const endpoint = { issuer: server.issuer, tokenEndpoint: server.token_endpoint!, supported: server.token_endpoint_auth_methods_supported };
+    const authorization = await oidc.client.apply(endpoint, body);
+    if (authorization) headers.set('authorization', authorization);
+  };
   // Plain http only where config allowed it: a loopback issuer (config/load.ts).
   const insecure = oidc.auth.oidc.issuer.protocol === 'http:';
   const http = () => ({ [oauth.customFetch]: oidc.fetch, [oauth.allowInsecureRequests]: insecure, signal: AbortSignal.timeout(timeoutMs) });

@@ -1,22 +1,25 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import type { ClientAuthentication } from '../client-auth/authenticate.ts';
 import type { AuthConfig, OidcConfig } from '../config/types.ts';
 import type { Discovery } from './discovery.ts';
 
 /** What the OpenID routes share for the life of the process: the client's settings, discovery, the provider's keys. */
 export interface OidcContext {
-  auth: AuthConfig & { oidc: OidcConfig; clientId: string; clientSecret: string };
+  auth: AuthConfig & { oidc: OidcConfig; clientId: string };
   discovery: Discovery;
+  client: ClientAuthentication;
   /** The provider's JSON Web Key Set (jose caches it and refetches on an unknown `kid`). */
   keys(): Promise<JWTVerifyGetKey>;
   fetch: typeof fetch;
 }
 
-export function oidcContext(auth: AuthConfig, discovery: Discovery, fetchImpl: typeof fetch): OidcContext | undefined {
-  if (!auth.oidc || !auth.clientId || !auth.clientSecret) return undefined;
+export function oidcContext(auth: AuthConfig, discovery: Discovery, client: ClientAuthentication, fetchImpl: typeof fetch): OidcContext | undefined {
+  if (!auth.oidc || !auth.clientId) return undefined;
   let keys: { uri: string; set: JWTVerifyGetKey } | undefined;
   return {
     auth: auth as OidcContext['auth'],
     discovery,
+    client,
     fetch: fetchImpl,
     async keys() {
       const { jwks_uri } = await discovery.metadata();

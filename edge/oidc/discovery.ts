@@ -10,6 +10,10 @@ export interface ProviderMetadata {
   end_session_endpoint?: string;
   revocation_endpoint?: string;
   backchannel_logout_supported?: boolean;
+  token_endpoint_auth_methods_supported?: string[];
+  revocation_endpoint_auth_methods_supported?: string[];
+  pushed_authorization_request_endpoint?: string;
+  require_pushed_authorization_requests?: boolean;
   [other: string]: unknown;
 }
 

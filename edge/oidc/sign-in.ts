@@ -3,6 +3,7 @@ import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { markPersonal } from '../http/cache-control.ts';
+import { failureKind, logWarn } from '../log.ts';
 import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { oauth, oauthClient } from './client.ts';
@@ -17,19 +18,19 @@ import { sealTransaction, surplusTransactionCookies, transactionCookie } from '.
 export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
   const { config } = rt;
   const next = safeNextPath(req.nextUrl.searchParams.get('next'));
+  const fail = (error: BffError) => seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, next));
   const dropped = droppedCookieError(req, config);
-  if (dropped) return seeOther(req, config, loginErrorLocation(config.routes.loginPage, dropped, next));
-  let as: oauth.AuthorizationServer;
+  if (dropped) return fail(dropped);
+  let provider: Awaited<ReturnType<typeof oauthClient>>;
   try {
-    ({ as } = await oauthClient(oidc, config.backendTimeoutMs));
+    provider = await oauthClient(oidc, config.backendTimeoutMs);
   } catch {
-    const error = new BffError('backend_unavailable', 'The identity provider cannot be reached right now. Please try again shortly.', { retryAfter: 5 });
-    return seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, next));
+    return fail(providerUnavailable());
   }
+  const { as } = provider;
   const maxAge = stepUpMaxAge(req.nextUrl.searchParams.get('max_age'));
   const tx = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier: oauth.generateRandomCodeVerifier(), next, maxAge };
-  const url = new URL(as.authorization_endpoint!);
-  const params = {
+  const params: Record<string, string> = {
     client_id: oidc.auth.clientId,
     redirect_uri: callbackUri(req, config),
     response_type: 'code',
@@ -41,7 +42,10 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
     ...(oidc.auth.oidc.audience ? { resource: oidc.auth.oidc.audience, audience: oidc.auth.oidc.audience } : {}),
     ...(maxAge === undefined ? {} : { max_age: String(maxAge) }),
   };
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  const pushed = await pushedParams(provider, params, oidc);
+  if (pushed instanceof BffError) return fail(pushed);
+  const url = new URL(as.authorization_endpoint!);
+  for (const [name, value] of Object.entries(pushed ?? params)) url.searchParams.set(name, value);
   const res = NextResponse.redirect(url, 303);
   const cookie = transactionCookie(config.cookie, tx.state);
   for (const name of surplusTransactionCookies(config.cookie, req.cookies.getAll().map((c) => c.name))) {
@@ -51,6 +55,37 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
   markPersonal(res.headers);
   return res;
 }
+
+/**
+ * RFC 9126: the request goes to the provider over the back channel, authenticated as the client, and the browser
+ * carries only `client_id` and the `request_uri` it got (so nothing in the URL can be tampered with or leak). Pushed
+ * when the provider publishes the endpoint, unless OIDC_PAR=0; with OIDC_PAR=1 a provider without it is an error.
+ * `undefined`: not pushed, the parameters go in the URL.
+ */
+async function pushedParams(provider: Awaited<ReturnType<typeof oauthClient>>, params: Record<string, string>, oidc: OidcContext) {
+  const { as, client, clientAuth, http } = provider;
+  const mode = oidc.auth.oidc.par;
+  if (mode === 'off' || (mode === 'auto' && !as.pushed_authorization_request_endpoint)) return undefined;
+  if (!as.pushed_authorization_request_endpoint) {
+    logWarn('oidc_par_failed', { reason: 'no_endpoint' });
+    return new BffError('backend_error', 'The identity provider publishes no pushed authorization request endpoint (OIDC_PAR=1).');
+  }
+  try {
+    const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, http());
+    const { request_uri } = await oauth.processPushedAuthorizationResponse(as, client, response);
+    return { client_id: params.client_id, request_uri };
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError) {
+      logWarn('oidc_par_failed', { error: error.error, status: error.status });
+      return new BffError('backend_error', 'The identity provider refused the sign-in request.');
+    }
+    logWarn('oidc_par_failed', { reason: failureKind(error) });
+    return providerUnavailable();
+  }
+}
+
+const providerUnavailable = () =>
+  new BffError('backend_unavailable', 'The identity provider cannot be reached right now. Please try again shortly.', { retryAfter: 5 });
 
 /** `?max_age=` from a step-up redirect (server helpers' `requireUser({ maxAgeSeconds })`): whole seconds, or ignored. */
 function stepUpMaxAge(raw: string | null): number | undefined {

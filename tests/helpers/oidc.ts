@@ -5,14 +5,14 @@ export interface OidcProvider {
   clientId: string;
   clientSecret: string;
   proc: Proc;
-  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number; revocations: number }>;
+  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number; revocations: number; pushedRequests: number }>;
 }
 
 /**
  * Starts tests/fixtures/oidc-provider.mjs (oidc-provider from npm) with one confidential client registered for these
  * app origins: their callbacks and roots, and the first one's back-channel logout endpoint.
  */
-export async function startOidcProvider(appUrls: string[], accessTokenTtl: number): Promise<OidcProvider> {
+export async function startOidcProvider(appUrls: string[], accessTokenTtl: number, more: { extraClients?: object[]; clientAuthMethods?: string[] } = {}): Promise<OidcProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'bff-demo';
@@ -25,6 +25,7 @@ export async function startOidcProvider(appUrls: string[], accessTokenTtl: numbe
     postLogoutRedirectUris: appUrls.map((u) => `${u}/`),
     backchannelLogoutUri: `${appUrls[0]}/api/auth/backchannel-logout`,
     accessTokenTtl,
+    ...more,
   };
   const proc = startProcess('oidc-provider', process.execPath, ['tests/fixtures/oidc-provider.mjs'], { env: { OIDC_FIXTURE: JSON.stringify(settings) } });
   await waitForHttp(`${issuer}/.well-known/openid-configuration`, 15_000, proc);

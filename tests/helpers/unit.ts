@@ -1,4 +1,7 @@
 import { NextRequest } from 'next/server';
+import { adapterFor } from '@/edge/backend/adapter-for';
+import type { AdapterContext, BackendAdapter } from '@/edge/backend/types';
+import { clientAuthentication } from '@/edge/client-auth/authenticate';
 import { loadConfig, type CodeConfig } from '@/edge/config/load';
 import type { BffConfig } from '@/edge/config/types';
 import { createRuntime, type BffRuntime, type RuntimeOptions } from '@/edge/runtime';
@@ -10,6 +13,16 @@ export const SKEW = 30_000;
 
 export function testConfig(env: Record<string, string> = {}, code: CodeConfig = {}): BffConfig {
   return loadConfig({ BACKEND_URL: 'http://backend.test/api', SESSION_SECRET: SECRET, NODE_ENV: 'production', APP_URL: 'http://localhost:3000', ...env }, code);
+}
+
+/** What an adapter factory gets, for a config as the runtime builds it. */
+export async function adapterContext(config: BffConfig): Promise<AdapterContext> {
+  return { backendUrl: config.backendUrl, client: await clientAuthentication(config.auth, Date.now) };
+}
+
+/** The configured preset's adapter, as the runtime builds it. */
+export async function testAdapter(config: BffConfig): Promise<BackendAdapter> {
+  return adapterFor(config.auth, await adapterContext(config));
 }
 
 export function session(overrides: Partial<Session> = {}): Session {

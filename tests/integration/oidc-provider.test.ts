@@ -25,7 +25,8 @@ describe('sign-in through an OpenID provider', () => {
     const ports = [await freePort(), await freePort()];
     [a, b] = ports.map((p) => `http://127.0.0.1:${p}`);
     op = await startOidcProvider([a, b], ACCESS_TOKEN_TTL);
-    apps = ports.map((port) => startApp(port, { SESSION_SECRET, ...GENEROUS_LIMITS, ...upstashEnv(), ...oidcEnv(op), PROTECTED_PATHS: '/dashboard' }));
+    // The provider publishes a PAR endpoint: instance a pushes its sign-in requests (RFC 9126), b sends them in the URL.
+    apps = ports.map((port, i) => startApp(port, { SESSION_SECRET, ...GENEROUS_LIMITS, ...upstashEnv(), ...oidcEnv(op), PROTECTED_PATHS: '/dashboard', OIDC_PAR: i ? '0' : 'auto' }));
     await Promise.all(apps.map((app, i) => waitForHttp(`${[a, b][i]}/`, 30_000, app)));
     browser = await launchBrowser();
   }, 60_000);
@@ -180,10 +181,10 @@ describe('sign-in through an OpenID provider', () => {
     });
 
     it("a callback is single-use: its transaction cookie is spent even when the provider's answer is refused", async () => {
-      const start = await fetch(`${a}/api/auth/login?next=/dashboard`, { redirect: 'manual' });
+      const start = await fetch(`${b}/api/auth/login?next=/dashboard`, { redirect: 'manual' });
       const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!.split(';')[0];
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-      const res = await callback(a, `code=not-a-code&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
+      const res = await callback(b, `code=not-a-code&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
       expect(errorOf(res)).toBe('invalid_grant');
       expect(res.headers.getSetCookie().find((c) => c.startsWith(tx.split('=')[0]))).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/i);
     });
@@ -217,10 +218,10 @@ describe('sign-in through an OpenID provider', () => {
     });
 
     it('a provider error (the user cancels) lands on the login page with a message', async () => {
-      const start = await fetch(`${a}/api/auth/login`, { redirect: 'manual' });
+      const start = await fetch(`${b}/api/auth/login`, { redirect: 'manual' });
       const tx = start.headers.getSetCookie().find((c) => c.startsWith('__Host-bff_oidc.'))!.split(';')[0];
       const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-      const res = await callback(a, `error=access_denied&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
+      const res = await callback(b, `error=access_denied&state=${state}&iss=${encodeURIComponent(op.issuer)}`, tx);
       expect(errorOf(res)).toBe('access_denied');
       // The code only: the login page says the words (a URL's text is never shown).
       expect([...new URL(res.headers.get('location')!).searchParams.keys()].filter((k) => k !== 'next')).toEqual(['error']);

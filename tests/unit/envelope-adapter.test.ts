@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { envelope as envelopePreset } from '@/edge/backend/presets/envelope';
-import { testConfig } from '../helpers/unit';
+import { adapterContext, testConfig } from '../helpers/unit';
 
-const envelope = envelopePreset(testConfig().auth);
+const envelope = envelopePreset(testConfig().auth, await adapterContext(testConfig()));
 
 const grant = {
   data: {
@@ -15,8 +15,8 @@ const grant = {
 };
 
 describe('envelope adapter', () => {
-  it('describes the login call', () => {
-    const call = envelope.login!({ email: 'a@b.c', password: 'pw' });
+  it('describes the login call', async () => {
+    const call = await envelope.login!({ email: 'a@b.c', password: 'pw' });
     expect(call).toMatchObject({ path: '/auth/login', method: 'POST' });
     expect(JSON.parse(call.body!)).toEqual({ email: 'a@b.c', password: 'pw' });
   });

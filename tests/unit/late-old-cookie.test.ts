@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessTokenVerifier } from '@/edge/backend/access-token-verifier';
-import { adapterFor } from '@/edge/backend/adapter-for';
 import { effectiveSkewMs, refreshDue } from '@/edge/refresh/due';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { keyringFor } from '@/edge/session/keys';
-import { fakeFetch, SECRET, session, SKEW, testConfig } from '../helpers/unit';
+import { fakeFetch, SECRET, session, SKEW, testConfig, testAdapter } from '../helpers/unit';
 
 /** A backend that rotates: refresh-N → access-(N+1)/refresh-(N+1), each access token living `ttlMs` from `clock()`. */
 function rotatingBackend(clock: () => number, ttlMs: number) {
@@ -25,7 +24,7 @@ function rotatingBackend(clock: () => number, ttlMs: number) {
 async function refresherOn(clock: () => number, ttlMs: number, verifier?: AccessTokenVerifier) {
   const backend = rotatingBackend(clock, ttlMs);
   const config = testConfig();
-  const r = createRefresher({ config, adapter: adapterFor(config.auth), keyring: await keyringFor([SECRET]), verifier, fetch: backend.fetch, now: clock });
+  const r = createRefresher({ config, adapter: await testAdapter(config), keyring: await keyringFor([SECRET]), verifier, fetch: backend.fetch, now: clock });
   return { r, calls: backend.calls };
 }
 
@@ -84,7 +83,7 @@ describe('a late request with an old cookie lands on the newest session', () => 
     const config = testConfig();
     const r = createRefresher({
       config,
-      adapter: adapterFor(config.auth),
+      adapter: await testAdapter(config),
       keyring: await keyringFor([SECRET]),
       fetch: (async (input, init) => (up ? backend.fetch(input, init) : new Response('down', { status: 503 }))) as typeof fetch,
       now: () => clock,

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor } from '@/edge/backend/adapter-for';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { digestKey as refreshKey } from '@/edge/crypto/digest-key';
 import { keyringFor } from '@/edge/session/keys';
 import type { KvStore } from '@/edge/store/types';
 import { MemoryStore } from '../helpers/memory-store';
-import { envelopeGrant, fakeFetch, SECRET, session, SKEW, testConfig } from '../helpers/unit';
+import { envelopeGrant, fakeFetch, SECRET, session, SKEW, testConfig, testAdapter } from '../helpers/unit';
 
 /** Several "instances": refreshers with their own in-process state, sharing one store and one backend. */
 async function instances(count: number, store: KvStore, reply: () => Response | Promise<Response>, env: Record<string, string> = {}) {
   const backend = fakeFetch(reply);
   const config = testConfig(env);
   const keyring = await keyringFor([SECRET]);
-  const list = Array.from({ length: count }, () => createRefresher({ config, adapter: adapterFor(config.auth), keyring, store, fetch: backend.fetch }));
+  const adapter = await testAdapter(config);
+  const list = Array.from({ length: count }, () => createRefresher({ config, adapter, keyring, store, fetch: backend.fetch }));
   return { list, calls: backend.calls };
 }
 

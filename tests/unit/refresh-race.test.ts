@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { adapterFor } from '@/edge/backend/adapter-for';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { SingleFlight } from '@/edge/refresh/single-flight';
 import { keyringFor } from '@/edge/session/keys';
-import { envelopeGrant, fakeFetch, SECRET, session, SKEW, testConfig } from '../helpers/unit';
+import { envelopeGrant, fakeFetch, SECRET, session, SKEW, testConfig, testAdapter } from '../helpers/unit';
 
 const deferred = () => {
   let resolve!: () => void;
@@ -14,7 +13,7 @@ const deferred = () => {
 async function refresher(reply: () => Response | Promise<Response>, now = Date.now) {
   const backend = fakeFetch(reply);
   const config = testConfig();
-  const r = createRefresher({ config, adapter: adapterFor(config.auth), keyring: await keyringFor([SECRET]), fetch: backend.fetch, now });
+  const r = createRefresher({ config, adapter: await testAdapter(config), keyring: await keyringFor([SECRET]), fetch: backend.fetch, now });
   return { refresher: r, calls: backend.calls };
 }
 
@@ -80,7 +79,7 @@ describe('refresh single-flight', () => {
     const config = testConfig({ REFRESH_TIMEOUT_MS: '100' });
     const r = createRefresher({
       config,
-      adapter: adapterFor(config.auth),
+      adapter: await testAdapter(config),
       keyring: await keyringFor([SECRET]),
       fetch: backend.fetch,
     });

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AccessTokenVerifier } from '@/edge/backend/access-token-verifier';
-import { adapterFor } from '@/edge/backend/adapter-for';
 import { handle } from '@/edge/handle';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { sealSession } from '@/edge/session/codec';
@@ -167,7 +166,7 @@ async function simulate(seed: number): Promise<RunResult> {
       rt.verifier = flakyVerifier(backend, random, 0.05);
       rt.refresher = createRefresher({
         config: rt.config,
-        adapter: adapterFor(rt.config.auth),
+        adapter: rt.adapter,
         keyring: rt.keyring,
         verifier: rt.verifier,
         store,

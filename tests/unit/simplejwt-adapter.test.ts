@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { simplejwt } from '@/edge/backend/presets/simplejwt';
-import { testConfig } from '../helpers/unit';
+import { adapterContext, testConfig } from '../helpers/unit';
 
-const adapter = (env: Record<string, string> = {}) => simplejwt(testConfig({ AUTH_PRESET: 'simplejwt', ...env }).auth);
+const context = await adapterContext(testConfig());
+const adapter = (env: Record<string, string> = {}) => simplejwt(testConfig({ AUTH_PRESET: 'simplejwt', ...env }).auth, context);
 
 describe('simplejwt adapter (Django REST framework SimpleJWT)', () => {
   it('logs in at /api/token/ with the form email as username; paths keep their trailing slash', async () => {
-    const call = adapter().login!({ email: 'a@b.c', password: 'pw' });
+    const call = await adapter().login!({ email: 'a@b.c', password: 'pw' });
     expect(call.path).toBe('/api/token/');
     expect(JSON.parse(call.body!)).toEqual({ username: 'a@b.c', password: 'pw' });
-    expect(adapter({ AUTH_USERNAME_FIELD: 'email' }).login!({ email: 'a@b.c', password: 'pw' }).body).toBe('{"email":"a@b.c","password":"pw"}');
+    expect((await adapter({ AUTH_USERNAME_FIELD: 'email' }).login!({ email: 'a@b.c', password: 'pw' })).body).toBe('{"email":"a@b.c","password":"pw"}');
     expect(adapter().refresh('rt')).toMatchObject({ path: '/api/token/refresh/', body: '{"refresh":"rt"}' });
     expect((await adapter({ AUTH_REFRESH_PATH: '/auth/jwt/refresh/' }).refresh('rt')).path).toBe('/auth/jwt/refresh/');
   });

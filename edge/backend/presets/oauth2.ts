@@ -2,18 +2,22 @@ import { BffError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
 import type { AdapterFactory, BackendCall, BackendReply, TokenGrant } from '../types.ts';
 import { isObject, isSuccess, messageOf, stringField, userFrom } from './read-json.ts';
-import type { AuthConfig } from '../../config/types.ts';
+import type { AuthenticatedEndpoint, ClientAuthentication } from '../../client-auth/authenticate.ts';
+import { backendCallUrl } from '../call.ts';
 
 /**
  * An RFC 6749 token endpoint: the password grant for login, the refresh_token grant for refresh
  * (form-encoded, §4.3 and §6), errors as `{ error, error_description }` (§5.2), and RFC 7009
  * revocation on logout when AUTH_LOGOUT_PATH names the revocation endpoint.
  */
-export const oauth2: AdapterFactory = (auth) => ({
+export const oauth2: AdapterFactory = (auth, { backendUrl, client }) => {
+  // The assertion audience of private_key_jwt when nothing better is known: RFC 7523 §3 names the token endpoint.
+  const endpoint = { tokenEndpoint: backendCallUrl(backendUrl, { path: auth.paths.refresh }).href };
+  const call = (path: string, params: Record<string, string>) => tokenCall(client, endpoint, path, params);
+  return {
   name: 'oauth2',
 
-  login: ({ email, password }) =>
-    tokenCall(auth, auth.paths.login, { grant_type: 'password', username: email, password, ...(auth.scope ? { scope: auth.scope } : {}) }),
+  login: ({ email, password }) => call(auth.paths.login, { grant_type: 'password', username: email, password, ...(auth.scope ? { scope: auth.scope } : {}) }),
 
   parseLogin(reply) {
     if (isSuccess(reply)) {
@@ -32,7 +36,7 @@ export const oauth2: AdapterFactory = (auth) => ({
     return { ok: false, error: new BffError('backend_error', 'The sign-in service refused this application. Check its client settings.') };
   },
 
-  refresh: (refreshToken) => tokenCall(auth, auth.paths.refresh, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+  refresh: (refreshToken) => call(auth.paths.refresh, { grant_type: 'refresh_token', refresh_token: refreshToken }),
 
   parseRefresh(reply) {
     if (isSuccess(reply)) {
@@ -46,26 +50,21 @@ export const oauth2: AdapterFactory = (auth) => ({
     return { ok: false, kind: 'transient', reason: code ?? `status_${reply.status}` };
   },
 
-  // Revoking the refresh token ends its whole grant (RFC 7009 §2.1); without one, the access token is revoked.
-  logout: ({ accessToken, refreshToken }) =>
-    auth.paths.logout
-      ? tokenCall(auth, auth.paths.logout, refreshToken ? { token: refreshToken, token_type_hint: 'refresh_token' } : { token: accessToken, token_type_hint: 'access_token' })
-      : null,
-});
+  logout: ({ accessToken, refreshToken }) => (auth.paths.logout ? call(auth.paths.logout, revocationParams(accessToken, refreshToken)) : null),
+  };
+};
 
-/** A form-encoded POST with client authentication as RFC 6749 §2.3.1 allows. */
-export function tokenCall(auth: AuthConfig, path: string, params: Record<string, string>): BackendCall {
+/** RFC 7009: revoking the refresh token ends its whole grant (§2.1); without one, the access token is revoked. */
+export function revocationParams(accessToken: string, refreshToken: string | undefined): Record<string, string> {
+  return refreshToken ? { token: refreshToken, token_type_hint: 'refresh_token' } : { token: accessToken, token_type_hint: 'access_token' };
+}
+
+/** A form-encoded POST to a token, revocation or similar endpoint, the client authenticated as configured. */
+export async function tokenCall(client: ClientAuthentication, endpoint: AuthenticatedEndpoint, path: string, params: Record<string, string>): Promise<BackendCall> {
   const body = new URLSearchParams(params);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (auth.clientId && auth.clientSecret && auth.clientAuth === 'basic') {
-    // §2.3.1: each part is form-urlencoded before Basic encoding.
-    const user = encodeURIComponent(auth.clientId);
-    const pass = encodeURIComponent(auth.clientSecret);
-    headers.authorization = `Basic ${btoa(`${user}:${pass}`)}`;
-  } else if (auth.clientId) {
-    body.set('client_id', auth.clientId);
-    if (auth.clientSecret) body.set('client_secret', auth.clientSecret);
-  }
+  const authorization = await client.apply(endpoint, body);
+  if (authorization) headers.authorization = authorization;
   return { path, method: 'POST', headers, body: body.toString() };
 }
 

@@ -1,0 +1,93 @@
+import type { ClientAuthConfig, ClientAuthMethod, SigningAlg } from './types.ts';
+
+const METHODS: Record<string, ClientAuthMethod> = {
+  basic: 'client_secret_basic',
+  client_secret_basic: 'client_secret_basic',
+  body: 'client_secret_post',
+  post: 'client_secret_post',
+  client_secret_post: 'client_secret_post',
+  private_key_jwt: 'private_key_jwt',
+};
+
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+
+/**
+ * How this app authenticates as an OAuth client at the token, revocation and PAR endpoints (RFC 6749 §2.3,
+ * RFC 7523 §2.2). Without AUTH_CLIENT_AUTH the method is chosen per call from what the provider publishes.
+ */
+export function readClientAuth(read: (name: string) => string | undefined, problems: string[]): ClientAuthConfig {
+  const raw = read('AUTH_CLIENT_AUTH');
+  const method = raw === undefined ? undefined : METHODS[raw];
+  if (raw !== undefined && !method) {
+    problems.push(`AUTH_CLIENT_AUTH must be client_secret_basic (or basic), client_secret_post (or body) or private_key_jwt: got "${raw}".`);
+  }
+  const privateKey = readPrivateKey(read, problems);
+  if (method === 'private_key_jwt' && !privateKey && !read('AUTH_CLIENT_PRIVATE_KEY')) {
+    problems.push('AUTH_CLIENT_AUTH=private_key_jwt needs AUTH_CLIENT_PRIVATE_KEY: the private JWK (JSON) or PKCS#8 PEM whose public half is registered at the provider.');
+  }
+  if ((method === 'private_key_jwt' || privateKey) && !read('AUTH_CLIENT_ID')) problems.push('AUTH_CLIENT_PRIVATE_KEY needs AUTH_CLIENT_ID: the client the key signs for.');
+  if ((method === 'client_secret_basic' || method === 'client_secret_post') && !read('AUTH_CLIENT_SECRET')) {
+    problems.push(`AUTH_CLIENT_AUTH=${raw} needs AUTH_CLIENT_SECRET.`);
+  }
+  const audience = read('AUTH_CLIENT_ASSERTION_AUDIENCE');
+  if (audience !== undefined && !isUrl(audience)) problems.push(`AUTH_CLIENT_ASSERTION_AUDIENCE must be a URL (the provider's issuer or token endpoint): got "${audience}".`);
+  return { method, privateKey, assertionAudience: audience };
+}
+
+function readPrivateKey(read: (name: string) => string | undefined, problems: string[]): ClientAuthConfig['privateKey'] {
+  const text = read('AUTH_CLIENT_PRIVATE_KEY');
+  if (!text) return undefined;
+  const alg = read('AUTH_CLIENT_SIGNING_ALG');
+  if (alg !== undefined && !(SIGNING_ALGS as readonly string[]).includes(alg)) {
+    problems.push(`AUTH_CLIENT_SIGNING_ALG must be one of ${SIGNING_ALGS.join(', ')}: got "${alg}".`);
+    return undefined;
+  }
+  const kid = read('AUTH_CLIENT_KEY_ID');
+  if (text.startsWith('{')) {
+    let jwk: Record<string, unknown>;
+    try {
+      jwk = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      problems.push('AUTH_CLIENT_PRIVATE_KEY is not valid JSON (a JWK) nor a PEM.');
+      return undefined;
+    }
+    if (typeof jwk.d !== 'string') {
+      problems.push('AUTH_CLIENT_PRIVATE_KEY is a public JWK: it must be the private key (with "d"); register its public half at the provider.');
+      return undefined;
+    }
+    const jwkAlg = typeof jwk.alg === 'string' ? jwk.alg : undefined;
+    const chosen = (alg ?? jwkAlg ?? algForJwk(jwk)) as SigningAlg | undefined;
+    if (!chosen || !(SIGNING_ALGS as readonly string[]).includes(chosen)) {
+      problems.push(`AUTH_CLIENT_PRIVATE_KEY: no supported signing algorithm for this key (${SIGNING_ALGS.join(', ')}); set AUTH_CLIENT_SIGNING_ALG.`);
+      return undefined;
+    }
+    return { jwk, alg: chosen, kid: kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined) };
+  }
+  // Hosts' environment editors often keep a PEM on one line with literal "\n".
+  const pem = text.replace(/\\n/g, '\n');
+  if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(pem)) {
+    problems.push('AUTH_CLIENT_PRIVATE_KEY is a PKCS#1/SEC1 PEM: convert it to PKCS#8 with `openssl pkcs8 -topk8 -nocrypt -in key.pem`.');
+    return undefined;
+  }
+  if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
+    problems.push('AUTH_CLIENT_PRIVATE_KEY must be a private JWK (JSON) or a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----").');
+    return undefined;
+  }
+  return { pem, alg: alg as SigningAlg | undefined, kid };
+}
+
+/** The usual algorithm of a key type, when the JWK names none. */
+function algForJwk(jwk: Record<string, unknown>): SigningAlg | undefined {
+  if (jwk.kty === 'RSA') return 'RS256';
+  if (jwk.kty === 'EC') return jwk.crv === 'P-256' ? 'ES256' : jwk.crv === 'P-384' ? 'ES384' : undefined;
+  if (jwk.kty === 'OKP') return jwk.crv === 'Ed25519' ? 'EdDSA' : undefined;
+  return undefined;
+}
+
+function isUrl(value: string): boolean {
+  try {
+    return Boolean(new URL(value));
+  } catch {
+    return false;
+  }
+}
