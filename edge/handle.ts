@@ -163,10 +163,10 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   const body = await forwardableBody(req, config.proxy.bodyLimitBytes);
   if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 
-  const headers = upstreamHeaders(req.headers, session.accessToken, {
+  const headers = upstreamHeaders(req.headers, {
     clientIp: establishedClientIp(req.headers, config.clientIp),
     ...publicOrigin(req, config),
   });
-  const forwarded = await forwardToBackend(req.method, target, headers, body, forwardOptions(config, rt.fetch, req.nextUrl));
+  const forwarded = await forwardToBackend(req.method, target, headers, body, session.accessToken, forwardOptions(config, rt.fetch, req.nextUrl, rt.dpop));
   return withCookies(forwarded, writes);
 }

@@ -34,7 +34,8 @@ export type LogEvent =
   | 'oidc_refreshed_id_token_refused'
   | 'login_insecure_transport'
   | 'client_auth_method'
-  | 'oidc_par_failed';
+  | 'oidc_par_failed'
+  | 'dpop_token_unbound';
 
 type Fact = string | number | boolean | undefined;
 

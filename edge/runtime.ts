@@ -3,6 +3,7 @@ import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/a
 import type { BackendAdapter } from './backend/types.ts';
 import type { UserMapper } from './backend/user-source.ts';
 import { clientAuthentication, type ClientAuthentication } from './client-auth/authenticate.ts';
+import { dpopSigner, type DpopSigner } from './dpop/signer.ts';
 import { loadConfig } from './config/load.ts';
 import type { BffConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
@@ -48,6 +49,8 @@ export interface BffRuntime {
   oidc?: OidcContext;
   /** How this app authenticates as an OAuth client (token, revocation, PAR), and the keys `<auth>/jwks` publishes. */
   client: ClientAuthentication;
+  /** AUTH_DPOP=1: proofs for the token requests and for every call made with the user's token. */
+  dpop?: DpopSigner;
   fetch: typeof fetch;
   now: () => number;
 }
@@ -68,7 +71,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     ? discovery(config.auth.oidc.issuer, { fetch: fetchImpl, now, ttlMs: DEFAULTS.oidcDiscoveryTtlMs, timeoutMs: config.backendTimeoutMs })
     : undefined;
   const client = await clientAuthentication(config.auth, now);
-  const adapter = adapterFor(config.auth, { backendUrl: config.backendUrl, client }, options.adapter, found);
+  const dpop = config.auth.dpop && (await dpopSigner(config.auth.dpop, now));
+  const adapter = adapterFor(config.auth, { backendUrl: config.backendUrl, client, dpop }, options.adapter, found);
   const keyring = await keyringFor(config.secrets);
   const verifier = config.jwt && createAccessTokenVerifier(config.jwt, now);
   const commands = config.store && (await connectStore(config.store));
@@ -86,7 +90,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
           revocations,
           now,
         });
-  const oidc = found && oidcContext(config.auth, found, client, fetchImpl);
+  const oidc = found && oidcContext(config.auth, found, { client, dpop }, fetchImpl);
   return {
     config,
     keyring,
@@ -102,6 +106,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     store,
     oidc,
     client,
+    dpop,
     fetch: fetchImpl,
     now,
   };

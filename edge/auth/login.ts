@@ -82,7 +82,7 @@ async function signIn(
     const reply = await callBackend(config.backendUrl, await loginCall(form), config.backendTimeoutMs, rt.fetch);
     const result = parseLogin(reply);
     if (!result.ok) return result.error;
-    const user = await userForGrant(result.grant, reply.json, { config, fetch: rt.fetch, mapUser: rt.mapUser });
+    const user = await userForGrant(result.grant, reply.json, { config, fetch: rt.fetch, mapUser: rt.mapUser, dpop: rt.dpop });
     const session = sessionFromGrant({ ...result.grant, user }, config, rt.now());
     if (!session) return new BffError('backend_error', 'The backend answered the login without a user.');
     const verdict = rt.verifier ? await rt.verifier.verify(session.accessToken) : 'valid';

@@ -12,26 +12,22 @@ export async function callBackend(
   fetchImpl: typeof fetch = fetch,
 ): Promise<BackendReply> {
   const url = backendCallUrl(base, call);
-  let res: Response;
-  try {
-    res = await fetchImpl(url, {
-      method: call.method,
-      headers: { accept: 'application/json', ...call.headers },
-      body: call.body,
-      redirect: 'manual',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw networkError(error);
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (error) {
-    throw networkError(error);
-  }
-  return { status: res.status, json: parseJson(text) };
+  const signal = AbortSignal.timeout(timeoutMs);
+  const attempt = async (): Promise<BackendReply & { headers: Headers }> => {
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (call.dpop) headers.dpop = await call.dpop.signer.proof(call.method, url, call.dpop.accessToken);
+    try {
+      const res = await fetchImpl(url, { method: call.method, headers, body: call.body, redirect: 'manual', cache: 'no-store', signal });
+      return { status: res.status, headers: res.headers, json: parseJson(await res.text()) };
+    } catch (error) {
+      throw networkError(error);
+    }
+  };
+  const reply = await attempt();
+  // A DPoP nonce challenge is answered once, with a proof that carries the nonce (RFC 9449 §8, §9).
+  const error = reply.json && typeof reply.json === 'object' ? (reply.json as { error?: unknown }).error : undefined;
+  const again = call.dpop?.signer.learn(url, reply.status, reply.headers, typeof error === 'string' ? error : undefined) ? await attempt() : reply;
+  return { status: again.status, json: again.json };
 }
 
 /** Where a described call goes: an absolute path as is (a provider's token endpoint), else under `base`. */

@@ -1,4 +1,5 @@
 import type { ClientAuthentication } from '../client-auth/authenticate.ts';
+import type { DpopSigner } from '../dpop/signer.ts';
 import type { AuthConfig } from '../config/types.ts';
 import type { BffError } from '../errors.ts';
 import type { ProviderSession, User } from '../session/types.ts';
@@ -33,6 +34,8 @@ export interface BackendCall {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** DPoP: a fresh proof per attempt for this call (with the access token's hash when it carries one). */
+  dpop?: { signer: DpopSigner; accessToken?: string };
 }
 
 /** A backend's answer: status and, when it was JSON, the parsed body. */
@@ -70,6 +73,8 @@ export interface AdapterContext {
   backendUrl: URL;
   /** Client authentication for RFC 6749 token endpoints (`tokenCall`), as configured and published. */
   client: ClientAuthentication;
+  /** AUTH_DPOP=1: token requests carry proofs, so the tokens they get are bound to the app's key. */
+  dpop?: DpopSigner;
 }
 
 /** An adapter is made from the configured paths and client settings. */

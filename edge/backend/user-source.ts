@@ -3,7 +3,8 @@ import type { BffConfig } from '../config/types.ts';
 import type { User } from '../session/types.ts';
 import { callBackend } from './call.ts';
 import { isObject, userFrom } from './presets/read-json.ts';
-import type { TokenGrant } from './types.ts';
+import type { BackendCall, TokenGrant } from './types.ts';
+import type { DpopSigner } from '../dpop/signer.ts';
 
 /** Everything known about the user at sign-in, for a `mapUser` option to pick from. Never a token. */
 export interface UserSource {
@@ -24,6 +25,7 @@ export interface UserDeps {
   config: BffConfig;
   fetch: typeof fetch;
   mapUser?: UserMapper;
+  dpop?: DpopSigner;
 }
 
 /**
@@ -31,13 +33,14 @@ export interface UserDeps {
  * configured), else the access token's claims (`sub`/`user_id`, `email`, `name`). With `mapUser`, every source is
  * read and the mapper decides; what it returns is stored in the session cookie, so keep it small.
  */
-export async function userForGrant(grant: TokenGrant, login: unknown, { config, fetch: fetchImpl, mapUser }: UserDeps): Promise<User | undefined> {
+export async function userForGrant(grant: TokenGrant, login: unknown, deps: UserDeps): Promise<User | undefined> {
+  const { config, mapUser } = deps;
   if (!mapUser) {
     if (grant.user) return grant.user;
-    if (config.auth.paths.profile) return profileUser(await fetchProfile(grant.accessToken, config, fetchImpl));
+    if (config.auth.paths.profile) return profileUser(await fetchProfile(grant.accessToken, deps));
     return userFrom(claimsOf(grant.accessToken));
   }
-  const profile = config.auth.paths.profile ? await fetchProfile(grant.accessToken, config, fetchImpl) : undefined;
+  const profile = config.auth.paths.profile ? await fetchProfile(grant.accessToken, deps) : undefined;
   return mappedUser(mapUser, { login, user: grant.user, profile, claims: claimsOf(grant.accessToken) });
 }
 
@@ -47,8 +50,10 @@ export async function mappedUser(mapUser: UserMapper, source: UserSource): Promi
   return isObject(user) && typeof user.id === 'string' && user.id ? user : undefined;
 }
 
-async function fetchProfile(accessToken: string, config: BffConfig, fetchImpl: typeof fetch): Promise<unknown> {
-  const call = { path: config.auth.paths.profile as string, method: 'GET', headers: { authorization: `Bearer ${accessToken}` } } as const;
+async function fetchProfile(accessToken: string, { config, fetch: fetchImpl, dpop }: UserDeps): Promise<unknown> {
+  const call: BackendCall = dpop
+    ? { path: config.auth.paths.profile!, method: 'GET', headers: { authorization: `DPoP ${accessToken}` }, dpop: { signer: dpop, accessToken } }
+    : { path: config.auth.paths.profile!, method: 'GET', headers: { authorization: `Bearer ${accessToken}` } };
   const reply = await callBackend(config.backendUrl, call, config.backendTimeoutMs, fetchImpl);
   return reply.status >= 200 && reply.status < 300 ? reply.json : undefined;
 }

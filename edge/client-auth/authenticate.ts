@@ -27,7 +27,7 @@ type Method = ClientAuthMethod | 'none';
 
 export async function clientAuthentication(auth: AuthConfig, now: () => number): Promise<ClientAuthentication> {
   const { clientId, clientSecret } = auth;
-  const key: SigningKey | undefined = auth.clientAuth.privateKey && (await importSigningKey(auth.clientAuth.privateKey));
+  const key: SigningKey | undefined = auth.clientAuth.privateKey && (await importSigningKey(auth.clientAuth.privateKey, 'AUTH_CLIENT_PRIVATE_KEY'));
   const logged = new Set<string>();
 
   function choose(supported: readonly string[] | undefined): { method: Method; from: string } {

@@ -1,4 +1,4 @@
-import type { ClientAuthConfig, ClientAuthMethod, SigningAlg } from './types.ts';
+import type { ClientAuthConfig, ClientAuthMethod, PrivateKeyConfig, SigningAlg } from './types.ts';
 
 const METHODS: Record<string, ClientAuthMethod> = {
   basic: 'client_secret_basic',
@@ -21,7 +21,7 @@ export function readClientAuth(read: (name: string) => string | undefined, probl
   if (raw !== undefined && !method) {
     problems.push(`AUTH_CLIENT_AUTH must be client_secret_basic (or basic), client_secret_post (or body) or private_key_jwt: got "${raw}".`);
   }
-  const privateKey = readPrivateKey(read, problems);
+  const privateKey = readPrivateKey(read, problems, CLIENT_KEY);
   if (method === 'private_key_jwt' && !privateKey && !read('AUTH_CLIENT_PRIVATE_KEY')) {
     problems.push('AUTH_CLIENT_AUTH=private_key_jwt needs AUTH_CLIENT_PRIVATE_KEY: the private JWK (JSON) or PKCS#8 PEM whose public half is registered at the provider.');
   }
@@ -34,31 +34,57 @@ export function readClientAuth(read: (name: string) => string | undefined, probl
   return { method, privateKey, assertionAudience: audience };
 }
 
-function readPrivateKey(read: (name: string) => string | undefined, problems: string[]): ClientAuthConfig['privateKey'] {
-  const text = read('AUTH_CLIENT_PRIVATE_KEY');
-  if (!text) return undefined;
-  const alg = read('AUTH_CLIENT_SIGNING_ALG');
-  if (alg !== undefined && !(SIGNING_ALGS as readonly string[]).includes(alg)) {
-    problems.push(`AUTH_CLIENT_SIGNING_ALG must be one of ${SIGNING_ALGS.join(', ')}: got "${alg}".`);
+/**
+ * DPoP (RFC 9449, AUTH_DPOP=1 or OIDC_DPOP=1): tokens bound to a key only this app's servers hold. The key comes from
+ * the environment so that every instance signs with the same one (a token refreshed on one is usable on all).
+ */
+export function readDpop(read: (name: string) => string | undefined, problems: string[], preset: string): PrivateKeyConfig | undefined {
+  const raw = read('AUTH_DPOP') ?? read('OIDC_DPOP');
+  if (raw === undefined || ['0', 'false'].includes(raw)) return undefined;
+  if (!['1', 'true'].includes(raw)) {
+    problems.push(`AUTH_DPOP must be 1 or 0: got "${raw}".`);
     return undefined;
   }
-  const kid = read('AUTH_CLIENT_KEY_ID');
+  if (preset !== 'oauth2' && preset !== 'oidc') problems.push('AUTH_DPOP=1 needs an OAuth 2 server: AUTH_PRESET=oauth2 or oidc.');
+  const key = readPrivateKey(read, problems, DPOP_KEY);
+  if (!key && !read(DPOP_KEY.key)) problems.push('AUTH_DPOP=1 needs AUTH_DPOP_PRIVATE_KEY: a private JWK (JSON) or PKCS#8 PEM, the same on every instance (`npx next-edge-bff secret --dpop` makes one).');
+  return key;
+}
+
+interface KeyVariables {
+  key: string;
+  alg: string;
+  kid?: string;
+}
+
+const CLIENT_KEY: KeyVariables = { key: 'AUTH_CLIENT_PRIVATE_KEY', alg: 'AUTH_CLIENT_SIGNING_ALG', kid: 'AUTH_CLIENT_KEY_ID' };
+const DPOP_KEY: KeyVariables = { key: 'AUTH_DPOP_PRIVATE_KEY', alg: 'AUTH_DPOP_SIGNING_ALG' };
+
+function readPrivateKey(read: (name: string) => string | undefined, problems: string[], names: KeyVariables): PrivateKeyConfig | undefined {
+  const text = read(names.key);
+  if (!text) return undefined;
+  const alg = read(names.alg);
+  if (alg !== undefined && !(SIGNING_ALGS as readonly string[]).includes(alg)) {
+    problems.push(`${names.alg} must be one of ${SIGNING_ALGS.join(', ')}: got "${alg}".`);
+    return undefined;
+  }
+  const kid = names.kid ? read(names.kid) : undefined;
   if (text.startsWith('{')) {
     let jwk: Record<string, unknown>;
     try {
       jwk = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      problems.push('AUTH_CLIENT_PRIVATE_KEY is not valid JSON (a JWK) nor a PEM.');
+      problems.push(`${names.key} is not valid JSON (a JWK) nor a PEM.`);
       return undefined;
     }
     if (typeof jwk.d !== 'string') {
-      problems.push('AUTH_CLIENT_PRIVATE_KEY is a public JWK: it must be the private key (with "d"); register its public half at the provider.');
+      problems.push(`${names.key} is a public JWK: it must be the private key (with "d").`);
       return undefined;
     }
     const jwkAlg = typeof jwk.alg === 'string' ? jwk.alg : undefined;
     const chosen = (alg ?? jwkAlg ?? algForJwk(jwk)) as SigningAlg | undefined;
     if (!chosen || !(SIGNING_ALGS as readonly string[]).includes(chosen)) {
-      problems.push(`AUTH_CLIENT_PRIVATE_KEY: no supported signing algorithm for this key (${SIGNING_ALGS.join(', ')}); set AUTH_CLIENT_SIGNING_ALG.`);
+      problems.push(`${names.key}: no supported signing algorithm for this key (${SIGNING_ALGS.join(', ')}); set ${names.alg}.`);
       return undefined;
     }
     return { jwk, alg: chosen, kid: kid ?? (typeof jwk.kid === 'string' ? jwk.kid : undefined) };
@@ -66,11 +92,11 @@ function readPrivateKey(read: (name: string) => string | undefined, problems: st
   // Hosts' environment editors often keep a PEM on one line with literal "\n".
   const pem = text.replace(/\\n/g, '\n');
   if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(pem)) {
-    problems.push('AUTH_CLIENT_PRIVATE_KEY is a PKCS#1/SEC1 PEM: convert it to PKCS#8 with `openssl pkcs8 -topk8 -nocrypt -in key.pem`.');
+    problems.push(`${names.key} is a PKCS#1/SEC1 PEM: convert it to PKCS#8 with \`openssl pkcs8 -topk8 -nocrypt -in key.pem\`.`);
     return undefined;
   }
   if (!pem.includes('-----BEGIN PRIVATE KEY-----')) {
-    problems.push('AUTH_CLIENT_PRIVATE_KEY must be a private JWK (JSON) or a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----").');
+    problems.push(`${names.key} must be a private JWK (JSON) or a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----").`);
     return undefined;
   }
   return { pem, alg: alg as SigningAlg | undefined, kid };

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import { readClientAuth } from './client-auth.ts';
+import { readClientAuth, readDpop } from './client-auth.ts';
 import { DEFAULTS, OIDC_DEFAULT_SCOPE, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
 import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
@@ -157,6 +157,7 @@ function readAuth(read: (name: string) => string | undefined, problems: string[]
     scope: read('AUTH_SCOPE') ?? (preset === 'oidc' ? OIDC_DEFAULT_SCOPE : undefined),
     usernameField: read('AUTH_USERNAME_FIELD') ?? PRESET_USERNAME_FIELD[preset],
     oidc: preset === 'oidc' ? readOidc(read, problems) : undefined,
+    dpop: readDpop(read, problems, preset),
   };
 }
 

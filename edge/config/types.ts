@@ -66,11 +66,19 @@ export interface BackendPaths {
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA';
 
+/** A private key from the environment, parsed (imported at start-up: client-auth/signing-key.ts). */
+export interface PrivateKeyConfig {
+  jwk?: Record<string, unknown>;
+  pem?: string;
+  alg?: SigningAlg;
+  kid?: string;
+}
+
 export interface ClientAuthConfig {
   /** AUTH_CLIENT_AUTH; absent: the provider's published choice, else a key's `private_key_jwt`, else Basic. */
   method?: ClientAuthMethod;
   /** AUTH_CLIENT_PRIVATE_KEY (a private JWK or a PKCS#8 PEM), for `private_key_jwt`. */
-  privateKey?: { jwk?: Record<string, unknown>; pem?: string; alg?: SigningAlg; kid?: string };
+  privateKey?: PrivateKeyConfig;
   /** The `aud` of client assertions; default: the provider's issuer, else the token endpoint URL. */
   assertionAudience?: string;
 }
@@ -87,6 +95,8 @@ export interface AuthConfig {
   usernameField: string;
   /** Present with AUTH_PRESET=oidc. */
   oidc?: OidcConfig;
+  /** AUTH_DPOP=1: the key DPoP proofs are signed with (RFC 9449); absent, tokens are plain bearer tokens. */
+  dpop?: PrivateKeyConfig;
 }
 
 /** Optional verification of upstream access tokens before their claims are trusted. */

@@ -10,7 +10,8 @@ import { failureKind, logWarn } from '../log.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session, User } from '../session/types.ts';
-import { oauth, oauthClient } from './client.ts';
+import { isDpopBound, unboundTokenError } from '../dpop/bound-token.ts';
+import { oauth, oauthClient, withDpopNonce } from './client.ts';
 import type { OidcContext } from './context.ts';
 import { verifyIdToken } from './id-token.ts';
 import { callbackUri } from './redirect-uris.ts';
@@ -45,17 +46,22 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
       if (error instanceof oauth.AuthorizationResponseError) return fail(error.error);
       return fail('state_mismatch');
     }
-    const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, callbackUri(req, config), tx.verifier, http());
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: tx.nonce,
-      requireIdToken: true,
-      // Step-up: the provider must have authenticated the user within max_age (auth_time present and recent).
-      ...(tx.maxAge === undefined ? {} : { maxAge: tx.maxAge }),
-    });
+    const tokens = await withDpopNonce(async () =>
+      oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, callbackUri(req, config), tx.verifier, http()), {
+        expectedNonce: tx.nonce,
+        requireIdToken: true,
+        // Step-up: the provider must have authenticated the user within max_age (auth_time present and recent).
+        ...(tx.maxAge === undefined ? {} : { maxAge: tx.maxAge }),
+      }),
+    );
+    if (oidc.dpop && !isDpopBound(tokens)) {
+      unboundTokenError();
+      return fail('backend_error');
+    }
     const claims = await verifyIdToken(tokens.id_token!, tokens.access_token, oidc, as.issuer);
     const sub = String(claims.sub);
     const profile = oidc.auth.oidc.userinfo && as.userinfo_endpoint
-      ? await oauth.processUserInfoResponse(as, client, sub, await oauth.userInfoRequest(as, client, tokens.access_token, http()))
+      ? await withDpopNonce(async () => oauth.processUserInfoResponse(as, client, sub, await oauth.userInfoRequest(as, client, tokens.access_token, http())))
       : undefined;
     const user = await userOf(claims, profile, rt);
     if (!user) return fail('backend_error');

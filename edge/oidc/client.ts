@@ -14,8 +14,20 @@ export async function oauthClient(oidc: OidcContext, timeoutMs: number) {
   };
   // Plain http only where config allowed it: a loopback issuer (config/load.ts).
   const insecure = oidc.auth.oidc.issuer.protocol === 'http:';
-  const http = () => ({ [oauth.customFetch]: oidc.fetch, [oauth.allowInsecureRequests]: insecure, signal: AbortSignal.timeout(timeoutMs) });
+  // AUTH_DPOP=1: oauth4webapi signs the proofs of the sign-in's own calls with the app's key (code exchange, PAR, userinfo).
+  const DPoP = oidc.dpop && oauth.DPoP(client, oidc.dpop.keyPair);
+  const http = () => ({ [oauth.customFetch]: oidc.fetch, [oauth.allowInsecureRequests]: insecure, signal: AbortSignal.timeout(timeoutMs), ...(DPoP ? { DPoP } : {}) });
   return { as, client, clientAuth, http };
+}
+
+/** Runs a request and the reading of its answer, once more when the provider answered with a DPoP nonce challenge (RFC 9449 §8). */
+export async function withDpopNonce<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (oauth.isDPoPNonceError(error)) return run();
+    throw error;
+  }
 }
 
 export { oauth };

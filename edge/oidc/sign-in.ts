@@ -6,7 +6,7 @@ import { markPersonal } from '../http/cache-control.ts';
 import { failureKind, logWarn } from '../log.ts';
 import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
-import { oauth, oauthClient } from './client.ts';
+import { oauth, oauthClient, withDpopNonce } from './client.ts';
 import type { OidcContext } from './context.ts';
 import { callbackUri } from './redirect-uris.ts';
 import { sealTransaction, surplusTransactionCookies, transactionCookie } from './transaction.ts';
@@ -71,8 +71,9 @@ async function pushedParams(provider: Awaited<ReturnType<typeof oauthClient>>, p
     return new BffError('backend_error', 'The identity provider publishes no pushed authorization request endpoint (OIDC_PAR=1).');
   }
   try {
-    const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, http());
-    const { request_uri } = await oauth.processPushedAuthorizationResponse(as, client, response);
+    const { request_uri } = await withDpopNonce(async () =>
+      oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, http())),
+    );
     return { client_id: params.client_id, request_uri };
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError) {

@@ -1,5 +1,6 @@
 import { networkError } from '../backend/call.ts';
 import type { BffConfig } from '../config/types.ts';
+import type { DpopSigner } from '../dpop/signer.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
@@ -10,13 +11,16 @@ const NULL_BODY = new Set([204, 205, 304]);
 export interface ForwardOptions extends ResponseHeaderRules {
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** AUTH_DPOP=1: `Authorization: DPoP` with a proof per request instead of a bearer token. */
+  dpop?: DpopSigner;
 }
 
 /** This deployment's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
-export function forwardOptions(config: BffConfig, fetchImpl: typeof fetch, publicBase: URL | string): ForwardOptions {
+export function forwardOptions(config: BffConfig, fetchImpl: typeof fetch, publicBase: URL | string, dpop?: DpopSigner): ForwardOptions {
   return {
     timeoutMs: config.backendTimeoutMs,
     fetch: fetchImpl,
+    dpop,
     sessionCookie: config.cookie.name,
     backendBase: config.backendUrl,
     publicPrefix: new URL(config.routes.backend, config.appUrl ?? publicBase),
@@ -28,14 +32,34 @@ export function forwardOptions(config: BffConfig, fetchImpl: typeof fetch, publi
  * the client (Next's external rewrite would announce it in `x-middleware-rewrite`), failures become JSON
  * 502/503/504 instead of Next's bare 500, and no middleware header (Set-Cookie included) is copied upstream.
  */
-export async function forwardToBackend(method: string, target: URL, headers: Headers, body: Uint8Array<ArrayBuffer> | undefined, options: ForwardOptions): Promise<Response> {
+export async function forwardToBackend(
+  method: string,
+  target: URL,
+  headers: Headers,
+  body: Uint8Array<ArrayBuffer> | undefined,
+  accessToken: string,
+  options: ForwardOptions,
+): Promise<Response> {
   // The deadline covers the wait for the backend's answer, not the body that follows: a download or an event
   // stream may flow for longer than BACKEND_TIMEOUT_MS.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new DOMException('The backend did not answer in time.', 'TimeoutError')), options.timeoutMs);
+  const { dpop } = options;
+  const send = async () => {
+    if (dpop) {
+      headers.set('authorization', `DPoP ${accessToken}`);
+      headers.set('dpop', await dpop.proof(method, target, accessToken));
+    } else headers.set('authorization', `Bearer ${accessToken}`);
+    return (options.fetch ?? fetch)(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
+  };
   let upstream: Response;
   try {
-    upstream = await (options.fetch ?? fetch)(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
+    upstream = await send();
+    // A nonce challenge is answered once; the body is buffered (request-body.ts), so it can be sent again.
+    if (dpop?.learn(target, upstream.status, upstream.headers)) {
+      await upstream.body?.cancel().catch(() => undefined);
+      upstream = await send();
+    }
   } catch (error) {
     return errorResponse(networkError(error));
   } finally {

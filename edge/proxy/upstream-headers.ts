@@ -8,6 +8,7 @@ import { hopByHop } from '../http/hop-by-hop.ts';
 const DROP = new Set([
   'cookie',
   'authorization',
+  'dpop',
   'host',
   'content-length',
   'x-http-method-override',
@@ -30,14 +31,16 @@ export interface ForwardedFor {
   proto: string;
 }
 
-/** Headers for the backend: the client's, minus credentials and Next internals, plus our bearer and forwarding facts. */
-export function upstreamHeaders(incoming: Headers, accessToken: string, forwarded: ForwardedFor): Headers {
+/**
+ * Headers for the backend: the client's, minus credentials and Next internals, plus forwarding facts. The user's
+ * token is added by `forwardToBackend`, as a bearer or with a DPoP proof for the exact request.
+ */
+export function upstreamHeaders(incoming: Headers, forwarded: ForwardedFor): Headers {
   const headers = new Headers();
   const isHop = hopByHop(incoming);
   incoming.forEach((value, name) => {
     if (!DROP.has(name) && !isHop(name) && !name.startsWith('x-middleware-')) headers.set(name, value);
   });
-  headers.set('authorization', `Bearer ${accessToken}`);
   const { clientIp, host, proto } = forwarded;
   headers.set('x-forwarded-host', host);
   headers.set('x-forwarded-proto', proto);

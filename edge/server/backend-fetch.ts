@@ -35,8 +35,8 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
   const host = incoming.get('host') ?? 'localhost';
   const here = { headers: incoming, nextUrl: new URL(`http://${host}`) };
   const origin = publicOrigin(here, config);
-  const headers = upstreamHeaders(outgoing.headers, usable.session.accessToken, { clientIp: establishedClientIp(incoming, config.clientIp), ...origin });
-  return forwardToBackend(outgoing.method, target, headers, body, forwardOptions(config, rt.fetch, `${origin.proto}://${origin.host}`));
+  const headers = upstreamHeaders(outgoing.headers, { clientIp: establishedClientIp(incoming, config.clientIp), ...origin });
+  return forwardToBackend(outgoing.method, target, headers, body, usable.session.accessToken, forwardOptions(config, rt.fetch, `${origin.proto}://${origin.host}`, rt.dpop));
 }
 
 function splitOnce(value: string, separator: string): [string, string | undefined] {

@@ -12,7 +12,7 @@ export interface OidcProvider {
  * Starts tests/fixtures/oidc-provider.mjs (oidc-provider from npm) with one confidential client registered for these
  * app origins: their callbacks and roots, and the first one's back-channel logout endpoint.
  */
-export async function startOidcProvider(appUrls: string[], accessTokenTtl: number, more: { extraClients?: object[]; clientAuthMethods?: string[] } = {}): Promise<OidcProvider> {
+export async function startOidcProvider(appUrls: string[], accessTokenTtl: number, more: { extraClients?: object[]; clientAuthMethods?: string[]; dpopNonces?: boolean } = {}): Promise<OidcProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'bff-demo';

@@ -3,6 +3,8 @@ import { logWarn } from '../../log.ts';
 import type { AdapterFactory, BackendCall, BackendReply, TokenGrant } from '../types.ts';
 import { isObject, isSuccess, messageOf, stringField, userFrom } from './read-json.ts';
 import type { AuthenticatedEndpoint, ClientAuthentication } from '../../client-auth/authenticate.ts';
+import { isDpopBound, unboundTokenError } from '../../dpop/bound-token.ts';
+import type { DpopSigner } from '../../dpop/signer.ts';
 import { backendCallUrl } from '../call.ts';
 
 /**
@@ -10,10 +12,10 @@ import { backendCallUrl } from '../call.ts';
  * (form-encoded, §4.3 and §6), errors as `{ error, error_description }` (§5.2), and RFC 7009
  * revocation on logout when AUTH_LOGOUT_PATH names the revocation endpoint.
  */
-export const oauth2: AdapterFactory = (auth, { backendUrl, client }) => {
+export const oauth2: AdapterFactory = (auth, { backendUrl, client, dpop }) => {
   // The assertion audience of private_key_jwt when nothing better is known: RFC 7523 §3 names the token endpoint.
   const endpoint = { tokenEndpoint: backendCallUrl(backendUrl, { path: auth.paths.refresh }).href };
-  const call = (path: string, params: Record<string, string>) => tokenCall(client, endpoint, path, params);
+  const call = (path: string, params: Record<string, string>) => tokenCall(client, endpoint, path, params, dpop);
   return {
   name: 'oauth2',
 
@@ -22,8 +24,9 @@ export const oauth2: AdapterFactory = (auth, { backendUrl, client }) => {
   parseLogin(reply) {
     if (isSuccess(reply)) {
       const grant = grantFrom(reply.json);
-      if (grant) return { ok: true, grant };
-      return { ok: false, error: new BffError('backend_error', 'The token endpoint answered without an access token.') };
+      if (!grant) return { ok: false, error: new BffError('backend_error', 'The token endpoint answered without an access token.') };
+      if (dpop && !isDpopBound(reply.json)) return { ok: false, error: unboundTokenError() };
+      return { ok: true, grant };
     }
     const code = errorCode(reply);
     if (code === 'invalid_grant') {
@@ -60,12 +63,18 @@ export function revocationParams(accessToken: string, refreshToken: string | und
 }
 
 /** A form-encoded POST to a token, revocation or similar endpoint, the client authenticated as configured. */
-export async function tokenCall(client: ClientAuthentication, endpoint: AuthenticatedEndpoint, path: string, params: Record<string, string>): Promise<BackendCall> {
+export async function tokenCall(
+  client: ClientAuthentication,
+  endpoint: AuthenticatedEndpoint,
+  path: string,
+  params: Record<string, string>,
+  dpop?: DpopSigner,
+): Promise<BackendCall> {
   const body = new URLSearchParams(params);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   const authorization = await client.apply(endpoint, body);
   if (authorization) headers.authorization = authorization;
-  return { path, method: 'POST', headers, body: body.toString() };
+  return { path, method: 'POST', headers, body: body.toString(), ...(dpop ? { dpop: { signer: dpop } } : {}) };
 }
 
 function grantFrom(json: unknown): TokenGrant | undefined {

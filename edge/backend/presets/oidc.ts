@@ -16,7 +16,7 @@ export function oidcAdapter(auth: AuthConfig, context: AdapterContext, discovery
     async refresh(refreshToken) {
       const { issuer, token_endpoint, token_endpoint_auth_methods_supported } = await discovery.metadata();
       const endpoint = { issuer, tokenEndpoint: token_endpoint, supported: token_endpoint_auth_methods_supported };
-      return tokenCall(context.client, endpoint, token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken });
+      return tokenCall(context.client, endpoint, token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }, context.dpop);
     },
     parseRefresh,
     async logout({ accessToken, refreshToken }) {
