@@ -3,9 +3,9 @@
 // `next-edge-bff <command>`: the package's command line. Node only; nothing here reaches an edge bundle.
 //   init     adds the BFF to an existing app (bin/init.mjs)
 //   start    `next start` with the client's address taken from the TCP connection (see below)
-//   secret   prints a new SESSION_SECRET
+//   secret   prints a new SESSION_SECRET, or (--jwk) a new private key for DPoP or private_key_jwt
 //   doctor   checks the configuration, the backend's contract and the build's matcher
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
 const USAGE = `Usage: next-edge-bff <command>
@@ -21,7 +21,10 @@ const USAGE = `Usage: next-edge-bff <command>
           address taken from its TCP connection, so that login limits and the backend see the real client.
           Behind N reverse proxies, set TRUSTED_PROXY_COUNT=N: their X-Forwarded-For is kept and the socket's
           address (the nearest proxy) appended.
-  secret  Prints a new random SESSION_SECRET (256 bits, base64url).
+  secret [--jwk]
+          Prints a new random SESSION_SECRET (256 bits, base64url). With --jwk: a new ES256 private key as a JWK
+          for AUTH_DPOP_PRIVATE_KEY or AUTH_CLIENT_PRIVATE_KEY on stdout, and its public half on stderr (what to
+          register at a provider for private_key_jwt; <auth>/jwks serves it too).
   doctor [dir]
           Checks the app's configuration as \`next start\` would load it (the environment and .env files), signs in
           to the backend as an account that cannot exist (the answer must be the preset's "wrong credentials"), and
@@ -106,10 +109,17 @@ async function doctor(args) {
   process.exitCode = findings.some((f) => f.level === 'error') ? 1 : 0;
 }
 
+function secret(args) {
+  if (!args.includes('--jwk')) return console.log(randomBytes(32).toString('base64url'));
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  console.log(JSON.stringify({ ...privateKey.export({ format: 'jwk' }), alg: 'ES256' }));
+  console.error(`Public key (register it at the provider for private_key_jwt):\n${JSON.stringify({ ...publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' })}`);
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
   if (command === 'start') await start(rest);
-  else if (command === 'secret') console.log(randomBytes(32).toString('base64url'));
+  else if (command === 'secret') secret(rest);
   else if (command === 'doctor') await doctor(rest);
   else if (command === 'init') await (await import('./init.mjs')).init(rest);
   else {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { envelopeRoutes } from './contracts/envelope.mjs';
 import { oauth2Routes } from './contracts/oauth2.mjs';
 import { simplejwtRoutes } from './contracts/simplejwt.mjs';
+import { dpopVerifier } from './dpop.mjs';
 import { createTokenService } from './tokens.mjs';
 
 const env = process.env;
@@ -79,7 +80,8 @@ async function readJson(req) {
 
 const readForm = async (req) => new URLSearchParams((await readBody(req)).toString('utf8'));
 
-const helpers = { tokens, users, stats, faults, send, readJson, readForm, env };
+const proofKey = dpopVerifier();
+const helpers = { tokens, users, stats, faults, send, readJson, readForm, env, proofKey };
 const contract = { envelope: envelopeRoutes, oauth2: oauth2Routes, simplejwt: simplejwtRoutes }[mode];
 if (!contract) throw new Error(`AUTH_MODE must be envelope, oauth2 or simplejwt: got ${mode}`);
 
@@ -166,13 +168,25 @@ async function echo(req, res) {
   send(res, 200, { method: req.method, path: url.pathname, query: url.search, headers: req.headers, bodyLength: body.length }, extra);
 }
 
+/**
+ * The caller of a resource request: a bearer token, or a DPoP-bound token (`Authorization: DPoP`) with a proof by its
+ * key for this request. A bound token without its proof is refused: stolen, it is useless.
+ */
+async function authOf(req) {
+  const [, scheme, token] = /^(Bearer|DPoP) (.+)$/.exec(req.headers.authorization ?? '') ?? [];
+  const auth = token ? await tokens.verify(token) : null;
+  if (!auth) return null;
+  if (!auth.jkt && scheme === 'Bearer') return auth;
+  return auth.jkt && scheme === 'DPoP' && (await proofKey(req, token)) === auth.jkt ? auth : null;
+}
+
 const server = createServer(async (req, res) => {
   try {
     const { pathname } = new URL(req.url, 'http://backend');
     const key = `${req.method} ${pathname}`;
     if (testHooks && testRoutes[key]) return await testRoutes[key](req, res);
     if (testHooks && pathname.startsWith('/echo')) return await echo(req, res);
-    const auth = await tokens.verify(req.headers.authorization);
+    const auth = await authOf(req);
     if (openRoutes[key]) return await openRoutes[key](req, res, auth);
     if (!resources[key]) return send(res, 404, { message: 'Not found.' });
     if (!auth) return send(res, 401, { message: 'Unauthenticated.' }, { 'www-authenticate': 'Bearer' });

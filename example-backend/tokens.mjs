@@ -37,17 +37,18 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
     return jwt.sign(signKey);
   };
 
-  async function issue(familyId, user) {
+  async function issue(familyId, user, jkt) {
     const accessExp = Math.floor(Date.now() / 1000) + settings.accessTtlSeconds;
-    const accessToken = await sign({ sub: String(user.id), user_id: user.id, email: user.email, fam: familyId, token_type: 'access' }, accessExp);
+    const claims = { sub: String(user.id), user_id: user.id, email: user.email, fam: familyId, token_type: 'access', ...(jkt ? { cnf: { jkt } } : {}) };
+    const accessToken = await sign(claims, accessExp);
     const refreshExpMs = Date.now() + settings.refreshTtlSeconds * 1000;
-    if (!issueRefreshTokens) return { accessToken, accessExp, refreshToken: undefined, refreshExpMs, user };
+    if (!issueRefreshTokens) return { accessToken, accessExp, refreshToken: undefined, refreshExpMs, user, dpop: Boolean(jkt) };
     const refreshToken =
       refreshFormat === 'jwt'
         ? await sign({ user_id: user.id, token_type: 'refresh' }, Math.floor(refreshExpMs / 1000))
         : randomBytes(32).toString('base64url');
     refreshTokens.set(refreshToken, { familyId, used: false, expiresAt: refreshExpMs });
-    return { accessToken, accessExp, refreshToken, refreshExpMs, user };
+    return { accessToken, accessExp, refreshToken, refreshExpMs, user, dpop: Boolean(jkt) };
   }
 
   return {
@@ -55,13 +56,14 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
     jwks,
     /** Signs from now on with a new ES256 key (a new `kid`), as identity providers rotate theirs. */
     rotateSigningKey: () => newEs256Key(`example-${verifyKeys.size + 1}`),
-    login(user) {
+    /** `jkt`: the thumbprint of a DPoP proof's key, when the request carried one: the access token is bound to it. */
+    login(user, jkt) {
       const familyId = randomBytes(8).toString('hex');
       families.set(familyId, { user, revoked: false });
-      return issue(familyId, user);
+      return issue(familyId, user, jkt);
     },
     /** { ok: true, grant } or { ok: false, reason } */
-    async rotate(refreshToken) {
+    async rotate(refreshToken, jkt) {
       const record = refreshTokens.get(refreshToken);
       if (!record || record.expiresAt < Date.now()) return { ok: false, reason: 'unknown' };
       const family = families.get(record.familyId);
@@ -71,7 +73,7 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
         return { ok: false, reason: 'reuse_detected' };
       }
       record.used = true;
-      return { ok: true, grant: await issue(record.familyId, family.user) };
+      return { ok: true, grant: await issue(record.familyId, family.user, jkt) };
     },
     revokeByRefreshToken(refreshToken) {
       const record = refreshTokens.get(refreshToken);
@@ -83,16 +85,14 @@ export async function createTokenService({ accessTtlSeconds, refreshTtlSeconds, 
       const family = families.get(familyId);
       if (family) family.revoked = true;
     },
-    /** The user of a valid, unrevoked access token, or null. */
-    async verify(authorization) {
-      const match = /^Bearer (.+)$/.exec(authorization ?? '');
-      if (!match) return null;
+    /** The user of a valid, unrevoked access token (and the key it is bound to, `jkt`), or null. */
+    async verify(token) {
       try {
         const key = alg === 'ES256' ? (header) => verifyKeys.get(header.kid) : verifyKey;
-        const { payload } = await jwtVerify(match[1], key, { algorithms: [alg] });
+        const { payload } = await jwtVerify(token, key, { algorithms: [alg] });
         const family = families.get(payload.fam);
         if (payload.token_type !== 'access' || !family || family.revoked) return null;
-        return { user: family.user, familyId: payload.fam };
+        return { user: family.user, familyId: payload.fam, jkt: payload.cnf?.jkt };
       } catch {
         return null;
       }

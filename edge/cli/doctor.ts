@@ -9,6 +9,7 @@ import { REFUSED_CREDENTIALS } from '../auth/refused-credentials.ts';
 import { authEndpointPath } from '../auth/endpoints.ts';
 import { adapterFor } from '../backend/adapter-for.ts';
 import { clientAuthentication, type ClientAuthentication } from '../client-auth/authenticate.ts';
+import { dpopSigner } from '../dpop/signer.ts';
 import { backendCallUrl, callBackend } from '../backend/call.ts';
 import { loadConfig, type Env } from '../config/load.ts';
 import type { BffConfig } from '../config/types.ts';
@@ -33,6 +34,8 @@ export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<F
   try {
     config = loadConfig(env);
     client = await clientAuthentication(config.auth, Date.now);
+    // Keys are imported as the runtime would at start-up: one that does not import is an error now.
+    if (config.auth.dpop) await dpopSigner(config.auth.dpop, Date.now);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems.map((message) => ({ level: 'error', message }));
     throw error;

@@ -47,7 +47,7 @@ export function readDpop(read: (name: string) => string | undefined, problems: s
   }
   if (preset !== 'oauth2' && preset !== 'oidc') problems.push('AUTH_DPOP=1 needs an OAuth 2 server: AUTH_PRESET=oauth2 or oidc.');
   const key = readPrivateKey(read, problems, DPOP_KEY);
-  if (!key && !read(DPOP_KEY.key)) problems.push('AUTH_DPOP=1 needs AUTH_DPOP_PRIVATE_KEY: a private JWK (JSON) or PKCS#8 PEM, the same on every instance (`npx next-edge-bff secret --dpop` makes one).');
+  if (!key && !read(DPOP_KEY.key)) problems.push('AUTH_DPOP=1 needs AUTH_DPOP_PRIVATE_KEY: a private JWK (JSON) or PKCS#8 PEM, the same on every instance (`npx next-edge-bff secret --jwk` makes one).');
   return key;
 }
 

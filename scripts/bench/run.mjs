@@ -5,6 +5,7 @@
 // inconclusive). A control pair (two servers of one build) says how much the machine itself wobbled.
 // Prints tables, then one JSON line.
 import { execFile, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +36,9 @@ const COMPARISONS = {
   // SESSION_MODE=server: the record read from the store (cached 1 s per instance) instead of the cookie decrypted.
   server_mode_page_vs_cookie: ['page_session_server', 'page_session', undefined],
   server_mode_proxy_vs_cookie_store: ['proxy_session_server', 'proxy_session_store', undefined],
+  // AUTH_DPOP=1 against the example backend's oauth2 mode: a signed proof per proxied call (and the backend's check of
+  // it, in the throughput) against a bearer token from the same backend. CPU: the BFF's own.
+  dpop_proxy_vs_bearer_proxy: ['proxy_session_dpop', 'proxy_session_oauth2', undefined],
 };
 
 // Every process this run starts, stopped on every way out: normal end, error, Ctrl-C, kill.
@@ -112,20 +116,24 @@ async function main() {
   };
 
   const dirs = await buildVariants(log);
-  const names = ['backend', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy', 'bareNode', 'bffProxyNode'];
+  const names = ['backend', 'backendOauth2', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy', 'bareNode', 'bffProxyNode', 'bffOauth2', 'bffDpop'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
   const backendProc = pinned(startBackend(ports.backend, { ACCESS_TTL_SECONDS: '3600', TEST_HOOKS: '1' }));
-  procs.push(backendProc, startRedis(ports.redis));
+  const oauth2Proc = pinned(startBackend(ports.backendOauth2, { ACCESS_TTL_SECONDS: '3600', AUTH_MODE: 'oauth2' }));
+  procs.push(backendProc, oauth2Proc, startRedis(ports.redis));
   procs.push(startUpstashFixture(ports.upstash, ports.redis, 'bench'));
-  await Promise.all([waitForHttp(`${backendUrl}/__test/stats`), waitForHttp(upstashUrl)]);
+  await Promise.all([waitForHttp(`${backendUrl}/__test/stats`), waitForHttp(upstashUrl), waitForHttp(`http://127.0.0.1:${ports.backendOauth2}/.well-known/jwks.json`)]);
 
   // A real access token for the direct and bare-rewrite cases.
   const grant = await (await fetch(`${backendUrl}/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'demo@example.com', password: 'demo-password' }) })).json();
   const bearer = grant.data.token;
   const base = { BACKEND_URL: backendUrl, SESSION_SECRET: SECRET, RATE_LIMIT_LOGIN_PER_IP: '100000/60', BENCH_BEARER: bearer };
   const store = { UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: 'bench' };
+  const oauth2 = { ...base, BACKEND_URL: `http://127.0.0.1:${ports.backendOauth2}`, AUTH_PRESET: 'oauth2' };
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const dpopKey = JSON.stringify(privateKey.export({ format: 'jwk' }));
   const apps = {
     nomw: [dirs.nomw, base],
     passthrough: [dirs.passthrough, base],
@@ -140,6 +148,8 @@ async function main() {
     bffServerProxy: [dirs.bff, { ...base, ...store, SESSION_MODE: 'server' }],
     bareNode: [dirs.bareNode, base],
     bffProxyNode: [dirs.bffNode, base],
+    bffOauth2: [dirs.bff, oauth2],
+    bffDpop: [dirs.bff, { ...oauth2, AUTH_DPOP: '1', AUTH_DPOP_PRIVATE_KEY: dpopKey }],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -178,6 +188,8 @@ async function main() {
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
     proxy_session_node: [url('bffProxyNode', '/api/backend/notes'), browserish, [pgid.bffProxyNode, pgid.backend]],
     proxy_bare_rewrite_node: [url('bareNode', '/api/backend/notes'), browserish, [pgid.bareNode, pgid.backend]],
+    proxy_session_dpop: [url('bffDpop', '/api/backend/notes'), browserLike(await signIn('bffDpop')), [pgid.bffDpop]],
+    proxy_session_oauth2: [url('bffOauth2', '/api/backend/notes'), browserLike(await signIn('bffOauth2')), [pgid.bffOauth2]],
   };
   // BENCH_CASES=a,b limits a run to the comparisons whose cases are all listed (for quick looks).
   const only = process.env.BENCH_CASES?.split(',');

@@ -69,4 +69,16 @@ describe('next-edge-bff doctor', () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(b).not.toBe(a);
   });
+
+  it('`secret --jwk` prints a private ES256 JWK the configuration accepts, and its public half apart', async () => {
+    const out = spawnSync(process.execPath, [join(root, 'bin/next-edge-bff.mjs'), 'secret', '--jwk'], { encoding: 'utf8' });
+    const jwk = JSON.parse(out.stdout);
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', d: expect.any(String) });
+    const publicJwk = JSON.parse(out.stderr.slice(out.stderr.indexOf('{')));
+    expect(publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: 'ES256', use: 'sig' });
+    const env = { ...base(), BACKEND_URL: 'http://127.0.0.1:9', AUTH_PRESET: 'oauth2', AUTH_DPOP: '1' };
+    const problems = async (key: string) => errors(await diagnose({ ...env, AUTH_DPOP_PRIVATE_KEY: key }, { dir: root })).filter((e) => e.includes('AUTH_DPOP'));
+    expect(await problems(out.stdout.trim())).toEqual([]);
+    expect(await problems(JSON.stringify({ ...jwk, d: 'AAAA' }))).toEqual(['AUTH_DPOP_PRIVATE_KEY does not import as a private key for ES256.']);
+  });
 });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startStack, type Stack } from '../helpers/stack';
@@ -6,6 +7,8 @@ import { startStack, type Stack } from '../helpers/stack';
  * The login → proxy → refresh → logout journey for every preset, each against the example
  * backend speaking that preset's shapes, from the same build, configured by environment only.
  */
+const DPOP_KEY = JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }));
+
 const PRESETS: { name: string; backendEnv: Record<string, string>; appEnv: (backendUrl: string) => Record<string, string> }[] = [
   { name: 'envelope (default)', backendEnv: {}, appEnv: () => ({}) },
   {
@@ -20,6 +23,19 @@ const PRESETS: { name: string; backendEnv: Record<string, string>; appEnv: (back
       AUTH_JWKS_URL: `${backendUrl}/.well-known/jwks.json`,
       AUTH_JWT_ISSUER: 'https://id.example',
       AUTH_JWT_AUDIENCE: 'bff',
+    }),
+  },
+  {
+    name: 'oauth2 with DPoP-bound tokens (AUTH_DPOP=1): the password grant, refresh, profile and every proxied call with a proof',
+    backendEnv: { AUTH_MODE: 'oauth2', CLIENT_ID: 'bff-app', CLIENT_SECRET: 's3cret' },
+    appEnv: () => ({
+      AUTH_PRESET: 'oauth2',
+      AUTH_CLIENT_ID: 'bff-app',
+      AUTH_CLIENT_SECRET: 's3cret',
+      AUTH_LOGOUT_PATH: '/oauth/revoke',
+      AUTH_PROFILE_PATH: '/oauth/userinfo',
+      AUTH_DPOP: '1',
+      AUTH_DPOP_PRIVATE_KEY: DPOP_KEY,
     }),
   },
   {
