@@ -5,7 +5,7 @@ import { openSession } from '@/edge/session/codec';
 import { sealTransaction } from '@/edge/oidc/transaction';
 import type { BffRuntime } from '@/edge/runtime';
 import type { Session } from '@/edge/session/types';
-import { fakeFetch, request, runtime, session } from '../helpers/unit';
+import { fakeFetch, request, runtime, session, SKEW } from '../helpers/unit';
 
 const ISSUER = 'https://op.test';
 const CLIENT = 'bff-app';
@@ -99,6 +99,22 @@ describe('the OpenID callback accepts only an ID token that checks out', () => {
     expect(location.pathname).toBe('/login');
     expect(location.searchParams.get('error')).toBe('invalid_id_token');
     expect(session).toBeNull();
+  });
+});
+
+describe('client authentication at the provider', () => {
+  it("the code exchange and the refresh send an id and secret with '-', '.', '_' as typed (Glewlwyd does not decode Basic)", async () => {
+    const seen: (string | null)[] = [];
+    const inner = provider(async () => sign(await claims()));
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      if (url.pathname === '/token') seen.push(new Headers(input instanceof Request ? input.headers : init?.headers).get('authorization'));
+      return inner.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const rt = await runtime({ env: { ...env, AUTH_CLIENT_ID: CLIENT, AUTH_CLIENT_SECRET: 'bff-bcl.secret_1' }, fetch });
+    expect((await callback(rt)).location.pathname).toBe('/dashboard');
+    await rt.refresher.refresh(session({ accessExpiresAt: Date.now() - 1 }), SKEW);
+    expect(seen).toEqual([`Basic ${btoa(`${CLIENT}:bff-bcl.secret_1`)}`, `Basic ${btoa(`${CLIENT}:bff-bcl.secret_1`)}`]);
   });
 });
 
