@@ -167,6 +167,6 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
     clientIp: establishedClientIp(req.headers, config.clientIp),
     ...publicOrigin(req, config),
   });
-  const forwarded = await forwardToBackend(req.method, target, headers, body, session.accessToken, forwardOptions(config, rt.fetch, req.nextUrl, rt.dpop));
+  const forwarded = await forwardToBackend(req.method, target, headers, body, session.accessToken, forwardOptions(config, rt.forward, req.nextUrl, rt.dpop));
   return withCookies(forwarded, writes);
 }

@@ -4,6 +4,7 @@ import type { BackendAdapter } from './backend/types.ts';
 import type { UserMapper } from './backend/user-source.ts';
 import { clientAuthentication, type ClientAuthentication } from './client-auth/authenticate.ts';
 import { dpopSigner, type DpopSigner } from './dpop/signer.ts';
+import { platformForwarder, type Forwarder } from './proxy/forwarder.ts';
 import { loadConfig } from './config/load.ts';
 import type { BffConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
@@ -52,6 +53,8 @@ export interface BffRuntime {
   /** AUTH_DPOP=1: proofs for the token requests and for every call made with the user's token. */
   dpop?: DpopSigner;
   fetch: typeof fetch;
+  /** Sends proxied calls (`/api/backend`, `backendFetch()`): `fetch` on the edge, `node:http` on Node. */
+  forward: Forwarder;
   now: () => number;
 }
 
@@ -108,6 +111,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     client,
     dpop,
     fetch: fetchImpl,
+    forward: options.fetch ?? (await platformForwarder()),
     now,
   };
 }

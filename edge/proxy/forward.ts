@@ -1,6 +1,7 @@
 import { networkError } from '../backend/call.ts';
 import type { BffConfig } from '../config/types.ts';
 import type { DpopSigner } from '../dpop/signer.ts';
+import { BUFFERED_BODY_LIMIT, type Forwarder } from './forwarder.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
@@ -10,16 +11,16 @@ const NULL_BODY = new Set([204, 205, 304]);
 
 export interface ForwardOptions extends ResponseHeaderRules {
   timeoutMs: number;
-  fetch?: typeof fetch;
+  fetch: Forwarder;
   /** AUTH_DPOP=1: `Authorization: DPoP` with a proof per request instead of a bearer token. */
   dpop?: DpopSigner;
 }
 
 /** This deployment's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
-export function forwardOptions(config: BffConfig, fetchImpl: typeof fetch, publicBase: URL | string, dpop?: DpopSigner): ForwardOptions {
+export function forwardOptions(config: BffConfig, forwarder: Forwarder, publicBase: URL | string, dpop?: DpopSigner): ForwardOptions {
   return {
     timeoutMs: config.backendTimeoutMs,
-    fetch: fetchImpl,
+    fetch: forwarder,
     dpop,
     sessionCookie: config.cookie.name,
     backendBase: config.backendUrl,
@@ -50,9 +51,10 @@ export async function forwardToBackend(
       headers.set('authorization', `DPoP ${accessToken}`);
       headers.set('dpop', await dpop.proof(method, target, accessToken));
     } else headers.set('authorization', `Bearer ${accessToken}`);
-    return (options.fetch ?? fetch)(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
+    return options.fetch(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
   };
   let upstream: Response;
+  let whole: ArrayBuffer | undefined;
   try {
     upstream = await send();
     // A nonce challenge is answered once; the body is buffered (request-body.ts), so it can be sent again.
@@ -60,6 +62,10 @@ export async function forwardToBackend(
       await upstream.body?.cancel().catch(() => undefined);
       upstream = await send();
     }
+    // A short answer of declared length is read whole, under the deadline: a buffer crosses into Next far cheaper
+    // than a stream (issue 21's probe: 0.77 → 0.88 of the bare rewrite on the edge). Streams and long bodies flow.
+    const declared = upstream.headers.get('content-length');
+    if (upstream.body && declared !== null && Number(declared) <= BUFFERED_BODY_LIMIT) whole = await upstream.arrayBuffer();
   } catch (error) {
     return errorResponse(networkError(error));
   } finally {
@@ -72,7 +78,7 @@ export async function forwardToBackend(
   }
   const nullBody = method === 'HEAD' || NULL_BODY.has(upstream.status);
   if (nullBody) await upstream.body?.cancel().catch(() => undefined);
-  return new Response(nullBody ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: clientResponseHeaders(upstream.headers, options, target) });
+  return new Response(nullBody ? null : (whole ?? upstream.body), { status: upstream.status, statusText: upstream.statusText, headers: clientResponseHeaders(upstream.headers, options, target) });
 }
 
 function isJson(contentType: string | null): boolean {

@@ -36,7 +36,7 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
   const here = { headers: incoming, nextUrl: new URL(`http://${host}`) };
   const origin = publicOrigin(here, config);
   const headers = upstreamHeaders(outgoing.headers, { clientIp: establishedClientIp(incoming, config.clientIp), ...origin });
-  return forwardToBackend(outgoing.method, target, headers, body, usable.session.accessToken, forwardOptions(config, rt.fetch, `${origin.proto}://${origin.host}`, rt.dpop));
+  return forwardToBackend(outgoing.method, target, headers, body, usable.session.accessToken, forwardOptions(config, rt.forward, `${origin.proto}://${origin.host}`, rt.dpop));
 }
 
 function splitOnce(value: string, separator: string): [string, string | undefined] {

@@ -16,7 +16,7 @@ export interface DjangoStack {
  * A real Django REST framework + SimpleJWT API (tests/fixtures/django-backend/app.py) under Debian's gunicorn,
  * and `next start` of the built app in front of it with the `simplejwt` preset, configured by environment only.
  */
-export async function startDjangoStack(djangoEnv: Record<string, string> = {}, appEnv: Record<string, string> = {}): Promise<DjangoStack> {
+export async function startDjangoStack(djangoEnv: Record<string, string> = {}, appEnv: Record<string, string> = {}, appDir?: string): Promise<DjangoStack> {
   if (!existsSync(GUNICORN)) {
     throw new Error('gunicorn not found: `sudo apt-get install -y gunicorn python3-django python3-djangorestframework python3-djangorestframework-simplejwt`.');
   }
@@ -30,7 +30,7 @@ export async function startDjangoStack(djangoEnv: Record<string, string> = {}, a
     ['--chdir', 'tests/fixtures/django-backend', '--bind', `127.0.0.1:${djangoPort}`, '--workers', '1', '--threads', '8', 'app:application'],
     { env: { DJANGO_DB: join(dir, 'db.sqlite3'), PYTHONDONTWRITEBYTECODE: '1', ...djangoEnv } },
   );
-  const app: Proc = startApp(appPort, { BACKEND_URL: djangoUrl, SESSION_SECRET, AUTH_PRESET: 'simplejwt', ...GENEROUS_LIMITS, ...appEnv });
+  const app: Proc = startApp(appPort, { BACKEND_URL: djangoUrl, SESSION_SECRET, AUTH_PRESET: 'simplejwt', ...GENEROUS_LIMITS, ...appEnv }, false, appDir);
   const stop = async () => {
     await Promise.all([app.stop(), django.stop()]);
     rmSync(dir, { recursive: true, force: true });

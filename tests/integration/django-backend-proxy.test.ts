@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startDjangoStack, type DjangoStack } from '../helpers/django';
+import { proxyTsBuild } from '../helpers/proxy-ts';
 
 /** What the Django fixture's echo route saw (tests/fixtures/django-backend/app.py). */
 interface Received {
@@ -23,12 +24,15 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
  * `/api/backend` against a real Django REST framework + SimpleJWT API under gunicorn (WSGI): slash-terminated
  * routes, bodies read by Content-Length only, rotating refresh tokens. Every request runs twice: with a fresh
  * access token, and at the very moment a refresh happens (the token is past its skew, so the same request
- * refreshes the session and then forwards).
+ * refreshes the session and then forwards); and on both runtimes: the edge middleware (`fetch`) and `proxy.ts` on
+ * Node (`node:http`, proxy/node-forwarder.ts).
  */
 describe.each([
-  { when: 'outside a refresh', refreshing: false },
-  { when: 'while the session is being refreshed', refreshing: true },
-])('a real Django API behind /api/backend, $when', ({ refreshing }) => {
+  { when: 'outside a refresh', refreshing: false, runtime: 'edge middleware.ts' },
+  { when: 'while the session is being refreshed', refreshing: true, runtime: 'edge middleware.ts' },
+  { when: 'outside a refresh', refreshing: false, runtime: 'Node proxy.ts' },
+  { when: 'while the session is being refreshed', refreshing: true, runtime: 'Node proxy.ts' },
+])('a real Django API behind /api/backend ($runtime), $when', ({ refreshing, runtime }) => {
   let stack: DjangoStack;
   let c: ReturnType<typeof clientFor>;
   const jar = new CookieJar();
@@ -36,7 +40,8 @@ describe.each([
 
   beforeAll(async () => {
     // 3 s access tokens (effective skew 0.75 s, a quarter of their life): a request 2.6 s after the last refresh refreshes first.
-    stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' });
+    const appDir = runtime === 'Node proxy.ts' ? await proxyTsBuild('django-proxy-ts') : undefined;
+    stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' }, appDir);
     c = clientFor({ app: () => stack.appUrl, backend: () => stack.djangoUrl });
     await c.login(jar, DEMO);
   });

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, root, startApp, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
-import { buildVariant } from '../../scripts/lib/variant.mjs';
+import { sessionCookie } from '@/edge/testing';
+import { freePort, startApp, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { backendUrl, clientFor, CookieJar } from '../helpers/client';
 import { GENEROUS_LIMITS, SESSION_SECRET } from '../helpers/global-setup';
-
-/** The `proxy.ts` snippet of the README, exactly as a user would paste it. */
-function proxySnippetFromReadme(): string {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const match = /Switching to `proxy\.ts`[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme);
-  if (!match) throw new Error('README has no proxy.ts snippet');
-  return match[1];
-}
+import { proxyTsBuild } from '../helpers/proxy-ts';
 
 /** The documented switch to Next 16's Node-only proxy.ts: the same core, on the Node runtime. */
 describe('proxy.ts on the Node runtime', () => {
@@ -19,7 +12,7 @@ describe('proxy.ts on the Node runtime', () => {
   let url: string;
   let dir: string;
   beforeAll(async () => {
-    dir = await buildVariant('proxy-ts', { 'middleware.ts': null, 'proxy.ts': proxySnippetFromReadme() });
+    dir = await proxyTsBuild('proxy-ts');
     const manifest = JSON.parse(readFileSync(`${dir}/.next/server/functions-config-manifest.json`, 'utf8'));
     expect(manifest.functions['/_middleware'].runtime).toBe('nodejs');
     const port = await freePort();
@@ -38,6 +31,30 @@ describe('proxy.ts on the Node runtime', () => {
     expect(echo.headers.authorization).toMatch(/^Bearer eyJ/);
     expect(echo.headers.cookie).toBeUndefined();
     expect((await c.app('/dashboard', { jar })).status).toBe(200);
+  });
+
+  it('a dead or silent backend is a JSON 502/504 from the Node forwarder, never a hang or an HTML page', async () => {
+    const silent = (await import('node:net')).createServer(() => undefined).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const silentPort = (silent.address() as { port: number }).port;
+    const ports = [await freePort(), await freePort()];
+    const envs: Record<string, string>[] = [
+      { BACKEND_URL: `http://127.0.0.1:${await freePort()}` },
+      { BACKEND_URL: `http://127.0.0.1:${silentPort}`, BACKEND_TIMEOUT_MS: '1000' },
+    ];
+    const apps = envs.map((env, i) => startApp(ports[i], { SESSION_SECRET, ...GENEROUS_LIMITS, ...env }, false, dir));
+    try {
+      await Promise.all(apps.map((a, i) => waitForHttp(`http://127.0.0.1:${ports[i]}/`, 30_000, a)));
+      const { header: cookie } = await sessionCookie({ user: { id: '1', email: 'demo@example.com' }, env: { SESSION_SECRET, NODE_ENV: 'production' } });
+      const answers = await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/api/backend/notes`, { headers: { cookie } })));
+      expect(answers.map((r) => r.status)).toEqual([502, 504]);
+      for (const res of answers) expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect((await answers[0].json()).error).toBe('backend_unreachable');
+      expect((await answers[1].json()).error).toBe('backend_timeout');
+    } finally {
+      silent.close();
+      await Promise.all(apps.map((a) => a.stop()));
+    }
   });
 
   it('REDIS_URL + SESSION_MODE=server: sessions in real redis-server over TCP, pages and the proxy see them, logout deletes them', async () => {
