@@ -30,9 +30,9 @@ export function forwardOptions(config: BffConfig, forwarder: Forwarder, publicBa
 
 /**
  * Calls the backend from the middleware itself and hands its answer back (streamed, or whole when it is short), so
- * the backend's address never reaches
- * the client (Next's external rewrite would announce it in `x-middleware-rewrite`), failures become JSON
- * 502/503/504 instead of Next's bare 500, and no middleware header (Set-Cookie included) is copied upstream.
+ * the backend's address never reaches the client (Next's external rewrite would announce it in
+ * `x-middleware-rewrite`), failures become JSON 502/503/504 instead of Next's bare 500, and no middleware header
+ * (Set-Cookie included) is copied upstream.
  */
 export async function forwardToBackend(
   method: string,
