@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { freePort, root, startApp, startBackend, waitForHttp } from '../lib/processes.mjs';
 import { median } from './stats.mjs';
 import { buildVariant } from '../lib/variant.mjs';
+import { bareRewrite } from './variants.mjs';
 
 const MATCHER = `export const config = { matcher: ['/api/:path*'] };\n`;
 const HEAD = `import { NextResponse, type NextRequest } from 'next/server';
@@ -26,15 +27,6 @@ function back(h: Headers) {
   return out;
 }
 `;
-const bare = (name) => `import { NextResponse, type NextRequest } from 'next/server';
-export function ${name}(req: NextRequest) {
-  if (!req.nextUrl.pathname.startsWith('/api/backend/')) return NextResponse.next();
-  const headers = new Headers(req.headers);
-  headers.delete('cookie');
-  headers.set('authorization', 'Bearer ' + process.env.BENCH_BEARER);
-  return NextResponse.rewrite(new URL(req.nextUrl.pathname.slice('/api/backend'.length) + req.nextUrl.search, process.env.BACKEND_URL), { request: { headers } });
-}
-${MATCHER}`;
 const fetchStream = (name) => `${HEAD}
 export async function ${name}(req: NextRequest) {
   if (!req.nextUrl.pathname.startsWith('/api/backend/')) return NextResponse.next();
@@ -74,10 +66,10 @@ export function proxy(req: NextRequest): Response | Promise<Response> {
 ${MATCHER}`;
 
 const VARIANTS = {
-  edgeBare: { 'middleware.ts': bare('middleware') },
+  edgeBare: { 'middleware.ts': bareRewrite('middleware') },
   edgeFetchStream: { 'middleware.ts': fetchStream('middleware') },
   edgeFetchBuffered: { 'middleware.ts': fetchBuffered('middleware') },
-  nodeBare: { 'middleware.ts': null, 'proxy.ts': bare('proxy') },
+  nodeBare: { 'middleware.ts': null, 'proxy.ts': bareRewrite('proxy') },
   nodeFetchStream: { 'middleware.ts': null, 'proxy.ts': fetchStream('proxy') },
   nodeFetchBuffered: { 'middleware.ts': null, 'proxy.ts': fetchBuffered('proxy') },
   nodeHttpBuffered: { 'middleware.ts': null, 'proxy.ts': httpBuffered },

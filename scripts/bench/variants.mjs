@@ -8,7 +8,7 @@ const MATCHER = `export const config = {
 `;
 
 /** A bare external rewrite with a fixed bearer: no session work. `name` is `middleware` (edge) or `proxy` (Node). */
-const bareRewrite = (name) => `import { NextResponse, type NextRequest } from 'next/server';
+export const bareRewrite = (name) => `import { NextResponse, type NextRequest } from 'next/server';
 export function ${name}(req: NextRequest) {
   if (!req.nextUrl.pathname.startsWith('/api/backend/')) return NextResponse.next();
   const headers = new Headers(req.headers);
