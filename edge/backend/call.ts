@@ -1,4 +1,5 @@
 import { BffError } from '../errors.ts';
+import { isObject, stringField } from './presets/read-json.ts';
 import type { BackendCall, BackendReply } from './types.ts';
 
 /**
@@ -25,8 +26,8 @@ export async function callBackend(
   };
   const reply = await attempt();
   // A DPoP nonce challenge is answered once, with a proof that carries the nonce (RFC 9449 §8, §9).
-  const error = reply.json && typeof reply.json === 'object' ? (reply.json as { error?: unknown }).error : undefined;
-  const again = call.dpop?.signer.learn(url, reply.status, reply.headers, typeof error === 'string' ? error : undefined) ? await attempt() : reply;
+  const error = isObject(reply.json) ? stringField(reply.json.error) : undefined;
+  const again = call.dpop?.signer.learn(url, reply.status, reply.headers, error) ? await attempt() : reply;
   return { status: again.status, json: again.json };
 }
 

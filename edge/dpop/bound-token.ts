@@ -1,10 +1,10 @@
+import { isObject, stringField } from '../backend/presets/read-json.ts';
 import { BffError } from '../errors.ts';
 import { logWarn } from '../log.ts';
 
 /** RFC 9449 §5: a server that honoured the proof says so with `token_type: DPoP`; a bearer token is a downgrade. */
 export function isDpopBound(json: unknown): boolean {
-  const type = json && typeof json === 'object' ? (json as { token_type?: unknown }).token_type : undefined;
-  return typeof type === 'string' && type.toLowerCase() === 'dpop';
+  return isObject(json) && stringField(json.token_type)?.toLowerCase() === 'dpop';
 }
 
 /** A sign-in that got a bearer token although AUTH_DPOP=1 asked for a bound one: refused, never silently kept. */
