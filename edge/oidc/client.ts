@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { OidcContext } from './context.ts';
+import { authenticatedEndpoint } from './discovery.ts';
 
 /** oauth4webapi's view of the provider and of this client, from the shared discovery. */
 export async function oauthClient(oidc: OidcContext, timeoutMs: number) {
@@ -8,8 +9,7 @@ export async function oauthClient(oidc: OidcContext, timeoutMs: number) {
   // Our client authentication, not oauth4webapi's: its Basic encoding percent-encodes `-`, `.` and `_`, which servers
   // that do not decode refuse, and the method follows what the provider publishes (client-auth/authenticate.ts).
   const clientAuth: oauth.ClientAuth = async (server, _client, body, headers) => {
-    const endpoint = { issuer: server.issuer, tokenEndpoint: server.token_endpoint!, supported: server.token_endpoint_auth_methods_supported };
-    const authorization = await oidc.client.apply(endpoint, body);
+    const authorization = await oidc.client.apply(authenticatedEndpoint(server), body);
     if (authorization) headers.set('authorization', authorization);
   };
   // Plain http only where config allowed it: a loopback issuer (config/load.ts).

@@ -1,3 +1,4 @@
+import type { AuthenticatedEndpoint } from '../client-auth/authenticate.ts';
 import { BffError } from '../errors.ts';
 
 /** What the BFF reads from an OpenID provider's discovery document (OpenID Connect Discovery 1.0 §3). */
@@ -15,6 +16,18 @@ export interface ProviderMetadata {
   pushed_authorization_request_endpoint?: string;
   require_pushed_authorization_requests?: boolean;
   [other: string]: unknown;
+}
+
+/**
+ * How the client authenticates at one of the provider's endpoints, as client-auth/authenticate.ts needs it: the
+ * issuer and token endpoint (assertion audiences) and what the provider lists there (its token endpoint's list unless
+ * `supported` names another).
+ */
+export function authenticatedEndpoint(
+  doc: { issuer: string; token_endpoint?: string; token_endpoint_auth_methods_supported?: readonly string[] },
+  supported = doc.token_endpoint_auth_methods_supported,
+): AuthenticatedEndpoint {
+  return { issuer: doc.issuer, tokenEndpoint: doc.token_endpoint!, supported };
 }
 
 export interface Discovery {

@@ -1,5 +1,5 @@
 import type { AuthConfig } from '../../config/types.ts';
-import type { Discovery } from '../../oidc/discovery.ts';
+import { authenticatedEndpoint, type Discovery } from '../../oidc/discovery.ts';
 import type { AdapterContext, BackendAdapter } from '../types.ts';
 import { oauth2, revocationParams, tokenCall } from './oauth2.ts';
 
@@ -14,16 +14,14 @@ export function oidcAdapter(auth: AuthConfig, context: AdapterContext, discovery
   return {
     name: 'oidc',
     async refresh(refreshToken) {
-      const { issuer, token_endpoint, token_endpoint_auth_methods_supported } = await discovery.metadata();
-      const endpoint = { issuer, tokenEndpoint: token_endpoint, supported: token_endpoint_auth_methods_supported };
-      return tokenCall(context.client, endpoint, token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }, context.dpop);
+      const doc = await discovery.metadata();
+      return tokenCall(context.client, authenticatedEndpoint(doc), doc.token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }, context.dpop);
     },
     parseRefresh,
     async logout({ accessToken, refreshToken }) {
       const doc = await discovery.metadata();
       if (!doc.revocation_endpoint) return null;
-      const supported = doc.revocation_endpoint_auth_methods_supported ?? doc.token_endpoint_auth_methods_supported;
-      const endpoint = { issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, supported };
+      const endpoint = authenticatedEndpoint(doc, doc.revocation_endpoint_auth_methods_supported ?? doc.token_endpoint_auth_methods_supported);
       return tokenCall(context.client, endpoint, doc.revocation_endpoint, revocationParams(accessToken, refreshToken));
     },
   };
