@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from '../http/next-response.ts';
 import { callBackend } from '../backend/call.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';
 import type { BackendAdapter } from '../backend/types.ts';

@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from '../http/next-response.ts';
 import { callBackend } from '../backend/call.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';

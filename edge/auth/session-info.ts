@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from '../http/next-response.ts';
 import { BffError } from '../errors.ts';
 import { markPersonal } from '../http/cache-control.ts';
 import { errorResponse } from '../http/error-response.ts';

@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from './next-response.ts';
 import type { CookieWrite } from '../session/cookie-writes.ts';
 import { forwardRequestCookies, setResponseCookies } from './session-cookies.ts';
 

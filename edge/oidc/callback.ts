@@ -1,5 +1,6 @@
 import { errors as joseErrors } from 'jose';
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from '../http/next-response.ts';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { startSession } from '../auth/new-session.ts';
 import { sessionFromGrant } from '../backend/grant-to-session.ts';

@@ -1,4 +1,5 @@
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
+import { NextResponse } from '../http/next-response.ts';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';

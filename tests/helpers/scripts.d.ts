@@ -22,3 +22,8 @@ declare module '*/scripts/lib/processes.mjs' {
 declare module '*/scripts/lib/variant.mjs' {
   export function buildVariant(name: string, files: Record<string, string | null>, env?: Record<string, string>): Promise<string>;
 }
+
+declare module '*/scripts/lib/middleware-size.mjs' {
+  export const MIDDLEWARE_GZIP_BUDGET: number;
+  export function middlewareBytes(dir: string): { raw: number; gzip: number; files: string[] };
+}
