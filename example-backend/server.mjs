@@ -2,7 +2,7 @@
 // article's), `oauth2` (RFC 6749) or `simplejwt` (Django REST framework SimpleJWT). All modes share a
 // small notes API behind the bearer and, with TEST_HOOKS=1, controls and counters for the tests.
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { envelopeRoutes } from './contracts/envelope.mjs';
 import { oauth2Routes } from './contracts/oauth2.mjs';
 import { simplejwtRoutes } from './contracts/simplejwt.mjs';
@@ -132,7 +132,9 @@ const testRoutes = {
   },
   async 'POST /__test/users'(req, res) {
     const body = (await readJson(req)) ?? {};
-    const account = { id: accounts.size + 1, email: body.email, name: body.name ?? body.email, password: body.password };
+    // Random, not the next number: tests run several backends against one shared store, where two users with the same
+    // id would share one list of server-held sessions.
+    const account = { id: randomInt(2, 2 ** 47), email: body.email, name: body.name ?? body.email, password: body.password };
     accounts.set(body.email, account);
     send(res, 201, { data: publicUser(account) });
   },
