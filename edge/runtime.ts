@@ -4,7 +4,7 @@ import type { BackendAdapter } from './backend/types.ts';
 import type { UserMapper } from './backend/user-source.ts';
 import { clientAuthentication, type ClientAuthentication } from './client-auth/authenticate.ts';
 import { dpopSigner, type DpopSigner } from './dpop/signer.ts';
-import { platformForwarder, type Forwarder } from './proxy/forwarder.ts';
+import { fetchForwarder, platformForwarder, type Forwarder } from './proxy/forwarder.ts';
 import { loadConfig } from './config/load.ts';
 import type { BffConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
@@ -111,7 +111,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     client,
     dpop,
     fetch: fetchImpl,
-    forward: options.fetch ?? (await platformForwarder()),
+    forward: options.fetch ? fetchForwarder(options.fetch) : await platformForwarder(),
     now,
   };
 }

@@ -143,7 +143,8 @@ const testRoutes = {
 /**
  * Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page,
  * `?cache=<Cache-Control>` answers with that header (a per-user answer a careless API marks cacheable),
- * `?hostile=1` adds the headers a careless API echoing user input could send (Next's internal ones, our cookie's name).
+ * `?hostile=1` adds the headers a careless API echoing user input could send (Next's internal ones, our cookie's name),
+ * `?cut=1` declares a JSON body of 100 bytes, sends 12 and closes the connection (a backend that crashed mid-answer).
  */
 async function echo(req, res) {
   stats.echoCalls++;
@@ -155,6 +156,11 @@ async function echo(req, res) {
   if (status >= 500) {
     res.writeHead(status, { 'content-type': 'text/html' });
     return res.end('<html><body><h1>Internal Server Error</h1></body></html>');
+  }
+  if (url.searchParams.has('cut')) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"partial": ');
+    return setTimeout(() => res.socket?.destroy(), 50);
   }
   const extra = url.searchParams.has('hostile')
     ? {

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { BUFFERED_BODY_LIMIT, type Forwarder } from './forwarder.ts';
+import { readWhole, type Forwarder, type Upstream } from './forwarder.ts';
 
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
@@ -18,7 +18,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 export function nodeForwarder(): Forwarder {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const forward: Forwarder = (target, init) => send(target, init, true);
-  const send = (target: URL, init: Parameters<Forwarder>[1], retry: boolean): Promise<Response> =>
+  const send = (target: URL, init: Parameters<Forwarder>[1], retry: boolean): Promise<Upstream> =>
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       init.headers.forEach((value, name) => {
@@ -33,13 +33,19 @@ export function nodeForwarder(): Forwarder {
         responded = true;
         // Resolved within the 'response' event itself: a parse error right after the headers must not win the race.
         const answered = responseHeaders(res);
-        const status = res.statusCode ?? 502;
+        const head = { status: res.statusCode ?? 502, statusText: res.statusMessage ?? '', headers: answered };
         // No body is read for these. gunicorn sends one after a HEAD anyway: Node's parser then fails the socket,
         // which is dropped, while the answer (headers only, as HTTP says) is already given.
-        if (init.method === 'HEAD' || [204, 205, 304].includes(status)) {
+        if (init.method === 'HEAD' || [204, 205, 304].includes(head.status)) {
           res.resume();
-          resolve(new Response(null, { status, statusText: res.statusMessage, headers: answered }));
-        } else answer(res, status, answered).then(resolve, reject);
+          resolve({ ...head, body: null });
+          return;
+        }
+        const coding = answered.get('content-encoding')?.trim().toLowerCase();
+        const decode = coding ? DECODERS[coding] : undefined;
+        // A short answer of declared length is read whole: one buffer instead of a stream (a cut one is an error).
+        if (!decode && readWhole(answered.get('content-length'))) readAll(res).then((whole) => resolve({ ...head, body: whole }), reject);
+        else resolve({ ...head, body: stream(res, decode) });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed as it was reused (Node's documented race): one more try on a fresh
@@ -59,17 +65,23 @@ function responseHeaders(res: IncomingMessage): Headers {
   return headers;
 }
 
-async function answer(res: IncomingMessage, status: number, headers: Headers): Promise<Response> {
-  const coding = headers.get('content-encoding')?.trim().toLowerCase();
-  const decode = coding ? DECODERS[coding] : undefined;
-  const body: Readable = decode ? res.pipe(decode()) as unknown as Readable : res;
-  if (decode) res.on('error', (error) => body.destroy(error));
-  const length = Number(headers.get('content-length'));
-  if (!decode && headers.has('content-length') && length <= BUFFERED_BODY_LIMIT) {
-    // A short answer of a declared length is read whole: one buffer instead of a stream (and a cut one is an error).
+/** The answer's body as a stream, decoded when the backend encoded it anyway. */
+function stream(res: IncomingMessage, decode: (() => NodeJS.ReadWriteStream) | undefined): ReadableStream<Uint8Array> {
+  if (!decode) return Readable.toWeb(res) as ReadableStream<Uint8Array>;
+  const decoded = res.pipe(decode()) as unknown as Readable;
+  res.on('error', (error) => decoded.destroy(error));
+  return Readable.toWeb(decoded) as ReadableStream<Uint8Array>;
+}
+
+/** The whole answer, by events rather than an async iterator (a third of this path's stream cost); cut short, an error. */
+function readAll(res: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
-    return new Response(Buffer.concat(chunks), { status, statusText: res.statusMessage, headers });
-  }
-  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status, statusText: res.statusMessage, headers });
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>));
+    res.once('error', reject);
+    res.once('close', () => {
+      if (!res.complete) reject(new Error('The backend closed the connection before its answer was complete.'));
+    });
+  });
 }

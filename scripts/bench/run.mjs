@@ -6,11 +6,12 @@
 // Prints tables, then one JSON line.
 import { execFile, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIDDLEWARE_GZIP_BUDGET, middlewareBytes } from '../lib/middleware-size.mjs';
 import { freePort, root, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
 import { median, medianInterval, verdict } from './stats.mjs';
+import { cpuMicros } from './cpu.mjs';
 import { refreshStorm } from './storm.mjs';
 import { buildVariants } from './variants.mjs';
 
@@ -72,23 +73,6 @@ function checkPrerequisites() {
   const pinning = has('taskset', ['-V']);
   if (!pinning) log('taskset: not found — servers and load share both cores, so ratios are noisier (util-linux provides it).');
   return pinning;
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** CPU time (µs) used so far by every process in these process groups (a `next start` and its workers). */
-function cpuMicros(pgids) {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      // After "pid (comm) ": state ppid pgrp … utime is field 14, stime 15 (1-based over the whole line).
-      if (pgids.includes(Number(fields[2]))) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  return (ticks * 1e6) / CLK_TCK;
 }
 
 async function main() {

@@ -18,6 +18,9 @@ export function ${name}(req: NextRequest) {
 }
 ${MATCHER}`;
 
+/** This project's BFF on Node's proxy.ts, as the README switches it. */
+export const bffProxyTs = `import { bff } from './app/lib/bff';\nexport const proxy = bff.middleware;\n${MATCHER}`;
+
 /** Each variant's files over this project's (null deletes one); `{}` is this project unchanged. */
 const VARIANTS = {
   // The floor: no middleware at all.
@@ -35,7 +38,7 @@ ${MATCHER}`,
   bff: {},
   // Next 16's proxy.ts on the Node runtime: the same bare rewrite, and this project's BFF as the README switches it.
   bareNode: { 'middleware.ts': null, 'proxy.ts': bareRewrite('proxy') },
-  bffNode: { 'middleware.ts': null, 'proxy.ts': `import { bff } from './app/lib/bff';\nexport const proxy = bff.middleware;\n${MATCHER}` },
+  bffNode: { 'middleware.ts': null, 'proxy.ts': bffProxyTs },
 };
 
 const PAGE = `export const dynamic = 'force-dynamic';

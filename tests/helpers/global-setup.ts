@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildApp, freePort, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../../scripts/lib/processes.mjs';
+import { buildVariant, variantsDir } from '../../scripts/lib/variant.mjs';
+import { proxySnippetFromReadme } from './proxy-ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SESSION_SECRET = 'integration-secret-0123456789abcdefghijklmnop';
@@ -18,6 +21,8 @@ declare module 'vitest' {
     upstashUrl: string;
     /** The same redis-server, for REDIS_URL (the Node runtime's Redis client). */
     redisUrl: string;
+    /** This app switched to Next 16's Node-only `proxy.ts` exactly as the README says, built once for every file. */
+    proxyTsDir: string;
   }
 }
 
@@ -38,6 +43,10 @@ export default async function setup(project: TestProject) {
   const appUrl = `http://127.0.0.1:${appPort}`;
 
   if (process.env.SKIP_BUILD !== '1') await buildApp();
+  const proxyTsDir = join(variantsDir, 'proxy-ts');
+  if (process.env.SKIP_BUILD !== '1' || !existsSync(join(proxyTsDir, '.next', 'BUILD_ID'))) {
+    await buildVariant('proxy-ts', { 'middleware.ts': null, 'proxy.ts': proxySnippetFromReadme() });
+  }
   const redis = startRedis(redisPort);
   const upstash = startUpstashFixture(upstashPort, redisPort, UPSTASH_TOKEN);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1' });
@@ -59,6 +68,7 @@ export default async function setup(project: TestProject) {
   project.provide('chromium', CHROMIUM);
   project.provide('upstashUrl', upstashUrl);
   project.provide('redisUrl', `redis://127.0.0.1:${redisPort}`);
+  project.provide('proxyTsDir', proxyTsDir);
 
   return async () => {
     if (/\b500\b.*Error|Error: Failed to load external module/.test(app.output())) {

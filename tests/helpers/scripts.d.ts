@@ -20,6 +20,7 @@ declare module '*/scripts/lib/processes.mjs' {
 }
 
 declare module '*/scripts/lib/variant.mjs' {
+  export const variantsDir: string;
   export function buildVariant(name: string, files: Record<string, string | null>, env?: Record<string, string>): Promise<string>;
 }
 

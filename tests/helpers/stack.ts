@@ -19,18 +19,20 @@ export const upstashEnv = () => ({ UPSTASH_REDIS_REST_URL: inject('upstashUrl'),
 /**
  * Starts one more example backend and `instances` × `next start` of the already-built app with their
  * own environment: configuration is read at run time, so every variant runs from the same build.
+ * `appDir` runs another build instead (the `proxy.ts` one: `inject('proxyTsDir')`).
  */
 export async function startStack(
   backendEnv: Record<string, string>,
   appEnv: (backendUrl: string) => Record<string, string>,
   instances = 1,
+  appDir?: string,
 ): Promise<Stack> {
   const backendPort = await freePort();
   const appPorts = await Promise.all(Array.from({ length: instances }, () => freePort()));
   const backendUrl = `http://127.0.0.1:${backendPort}`;
   const appUrls = appPorts.map((p) => `http://127.0.0.1:${p}`);
   const backend = startBackend(backendPort, { TEST_HOOKS: '1', ...backendEnv });
-  const apps = appPorts.map((port) => startApp(port, { BACKEND_URL: backendUrl, SESSION_SECRET, ...GENEROUS_LIMITS, ...appEnv(backendUrl) }));
+  const apps = appPorts.map((port) => startApp(port, { BACKEND_URL: backendUrl, SESSION_SECRET, ...GENEROUS_LIMITS, ...appEnv(backendUrl) }, false, appDir));
   const stop = async () => {
     await Promise.all([...apps, backend].map((p) => p.stop()));
   };

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startDjangoStack, type DjangoStack } from '../helpers/django';
-import { proxyTsBuild } from '../helpers/proxy-ts';
 
 /** What the Django fixture's echo route saw (tests/fixtures/django-backend/app.py). */
 interface Received {
@@ -40,7 +39,7 @@ describe.each([
 
   beforeAll(async () => {
     // 3 s access tokens (effective skew 0.75 s, a quarter of their life): a request 2.6 s after the last refresh refreshes first.
-    const appDir = runtime === 'Node proxy.ts' ? await proxyTsBuild('django-proxy-ts') : undefined;
+    const appDir = runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined;
     stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' }, appDir);
     c = clientFor({ app: () => stack.appUrl, backend: () => stack.djangoUrl });
     await c.login(jar, DEMO);

@@ -4,7 +4,6 @@ import { sessionCookie } from '@/edge/testing';
 import { freePort, startApp, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { backendUrl, clientFor, CookieJar } from '../helpers/client';
 import { GENEROUS_LIMITS, SESSION_SECRET } from '../helpers/global-setup';
-import { proxyTsBuild } from '../helpers/proxy-ts';
 
 /** The documented switch to Next 16's Node-only proxy.ts: the same core, on the Node runtime. */
 describe('proxy.ts on the Node runtime', () => {
@@ -12,14 +11,14 @@ describe('proxy.ts on the Node runtime', () => {
   let url: string;
   let dir: string;
   beforeAll(async () => {
-    dir = await proxyTsBuild('proxy-ts');
+    dir = inject('proxyTsDir');
     const manifest = JSON.parse(readFileSync(`${dir}/.next/server/functions-config-manifest.json`, 'utf8'));
     expect(manifest.functions['/_middleware'].runtime).toBe('nodejs');
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     app = startApp(port, { BACKEND_URL: backendUrl(), SESSION_SECRET, ...GENEROUS_LIMITS }, false, dir);
     await waitForHttp(`${url}/`, 30_000, app);
-  }, 180_000);
+  }, 60_000);
   afterAll(() => app?.stop());
 
   it('protects pages, logs in, and proxies with the bearer', async () => {

@@ -1,16 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startStack, type Stack } from '../helpers/stack';
 
 type Client = ReturnType<typeof clientFor>;
 const clientOf = (stack: Stack) => clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
 
-describe('backend faults: honest JSON answers', () => {
+/** The edge middleware forwards with `fetch`, `proxy.ts` on Node with `node:http`: both must fail the same honest way. */
+const RUNTIMES = ['edge middleware.ts', 'Node proxy.ts'];
+const appDirFor = (runtime: string) => (runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined);
+
+describe.each(RUNTIMES)('backend faults: honest JSON answers (%s)', (runtime) => {
   let stack: Stack;
   let c: Client;
   const jar = new CookieJar();
   beforeAll(async () => {
-    stack = await startStack({}, () => ({ BACKEND_TIMEOUT_MS: '1500' }));
+    stack = await startStack({}, () => ({ BACKEND_TIMEOUT_MS: '1500' }), 1, appDirFor(runtime));
     c = clientOf(stack);
     await c.login(jar);
   });
@@ -29,6 +33,14 @@ describe('backend faults: honest JSON answers', () => {
     expect(await res.json()).toMatchObject({ error: 'backend_error', message: 'The backend failed (HTTP 500).' });
   });
 
+  it('an answer cut short after its headers → 502 JSON at once, never a hang or half a body', async () => {
+    const started = Date.now();
+    const res = await c.app('/api/backend/echo/cut?cut=1', { jar });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: 'backend_unreachable' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it("the backend's own JSON errors pass through unchanged", async () => {
     const res = await c.app('/api/backend/notes', { method: 'POST', jar, headers: { 'content-type': 'application/json', ...c.sameOrigin() }, body: '{"text":""}' });
     expect(res.status).toBe(422);
@@ -36,11 +48,11 @@ describe('backend faults: honest JSON answers', () => {
   });
 });
 
-describe('backend down', () => {
+describe.each(RUNTIMES)('backend down (%s)', (runtime) => {
   let stack: Stack;
   const jar = new CookieJar();
   beforeAll(async () => {
-    stack = await startStack({}, () => ({}));
+    stack = await startStack({}, () => ({}), 1, appDirFor(runtime));
     await clientOf(stack).login(jar);
     await stack.stopBackend();
   });

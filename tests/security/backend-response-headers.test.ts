@@ -1,13 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { app, CookieJar, login } from '../helpers/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clientFor, CookieJar } from '../helpers/client';
+import { startStack, type Stack } from '../helpers/stack';
 
 /**
  * A backend answer is data, never instructions to Next: an API that echoes attacker-chosen headers
- * (`x-middleware-rewrite`, `x-middleware-set-cookie`, a `Set-Cookie` for our session) changes nothing.
+ * (`x-middleware-rewrite`, `x-middleware-set-cookie`, a `Set-Cookie` for our session) changes nothing. On both
+ * forwarders: `fetch` in the edge middleware, `node:http` in `proxy.ts`.
  */
-describe('hostile backend response headers', () => {
+describe.each(['edge middleware.ts', 'Node proxy.ts'])('hostile backend response headers (%s)', (runtime) => {
   const jar = new CookieJar();
-  beforeAll(() => login(jar));
+  let stack: Stack;
+  let app: ReturnType<typeof clientFor>['app'];
+  beforeAll(async () => {
+    stack = await startStack({}, () => ({}), 1, runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined);
+    const c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+    app = c.app;
+    await c.login(jar);
+  });
+  afterAll(() => stack?.stop());
 
   it('Next-internal headers are dropped, our session cookie cannot be set or cleared, other cookies pass', async () => {
     const session = jar.cookies.get('__Host-bff_session');
