@@ -73,7 +73,7 @@ function stream(res: IncomingMessage, decode: (() => NodeJS.ReadWriteStream) | u
   return Readable.toWeb(decoded) as ReadableStream<Uint8Array>;
 }
 
-/** The whole answer, by events rather than an async iterator (a third of this path's stream cost); cut short, an error. */
+/** The whole answer, by events rather than an async iterator (which showed in the profile); cut short, an error. */
 function readAll(res: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
