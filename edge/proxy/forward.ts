@@ -1,17 +1,14 @@
 import { networkError } from '../backend/call.ts';
 import type { BffConfig } from '../config/types.ts';
 import type { DpopSigner } from '../dpop/signer.ts';
-import { discard, type Forwarder, type Upstream } from './forwarder.ts';
+import { discard, hasNoBody, type Forwarder, type Upstream } from './forwarder.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
 
-/** Statuses whose responses never have a body. */
-const NULL_BODY = new Set([204, 205, 304]);
-
 export interface ForwardOptions extends ResponseHeaderRules {
   timeoutMs: number;
-  fetch: Forwarder;
+  forward: Forwarder;
   /** AUTH_DPOP=1: `Authorization: DPoP` with a proof per request instead of a bearer token. */
   dpop?: DpopSigner;
 }
@@ -20,7 +17,7 @@ export interface ForwardOptions extends ResponseHeaderRules {
 export function forwardOptions(config: BffConfig, forwarder: Forwarder, publicBase: URL | string, dpop?: DpopSigner): ForwardOptions {
   return {
     timeoutMs: config.backendTimeoutMs,
-    fetch: forwarder,
+    forward: forwarder,
     dpop,
     sessionCookie: config.cookie.name,
     backendBase: config.backendUrl,
@@ -52,7 +49,7 @@ export async function forwardToBackend(
       headers.set('authorization', `DPoP ${accessToken}`);
       headers.set('dpop', await dpop.proof(method, target, accessToken));
     } else headers.set('authorization', `Bearer ${accessToken}`);
-    return options.fetch(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
+    return options.forward(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
   };
   let upstream: Upstream;
   try {
@@ -73,7 +70,7 @@ export async function forwardToBackend(
     await discard(upstream);
     return errorResponse(new BffError('backend_error', `The backend failed (HTTP ${upstream.status}).`, { status: upstream.status === 503 || upstream.status === 504 ? upstream.status : 502 }));
   }
-  const nullBody = method === 'HEAD' || NULL_BODY.has(upstream.status);
+  const nullBody = hasNoBody(method, upstream.status);
   if (nullBody) await discard(upstream);
   return new Response(nullBody ? null : upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: clientResponseHeaders(upstream.headers, options, target) });
 }

@@ -16,6 +16,11 @@ export type Forwarder = (
 /** Answers up to this size that declare their length are read whole and answered as one buffer, not a stream. */
 export const BUFFERED_BODY_LIMIT = 64 * 1024;
 
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** True for answers that never have a body: to a HEAD, or with a status that forbids one. */
+export const hasNoBody = (method: string, status: number) => method === 'HEAD' || NULL_BODY_STATUSES.has(status);
+
 /** True when an answer declares a length short enough to be read whole. */
 export const readWhole = (contentLength: string | null) => contentLength !== null && Number(contentLength) <= BUFFERED_BODY_LIMIT;
 

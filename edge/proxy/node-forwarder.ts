@@ -2,9 +2,11 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { readWhole, type Forwarder, type Upstream } from './forwarder.ts';
+import { hasNoBody, readWhole, type Forwarder, type Upstream } from './forwarder.ts';
 
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Node only (proxy.ts, middleware with `runtime: "nodejs"`): the proxied call on `node:http` with keep-alive agents
@@ -13,8 +15,6 @@ const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGun
  * the body with its exact `Content-Length`, no redirect followed, the answer decoded (identity is asked for; an
  * encoded answer is decoded like `fetch` does, so response-headers.ts sees the same thing on both runtimes).
  */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-
 export function nodeForwarder(): Forwarder {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   const forward: Forwarder = (target, init) => send(target, init, true);
@@ -36,7 +36,7 @@ export function nodeForwarder(): Forwarder {
         const head = { status: res.statusCode ?? 502, statusText: res.statusMessage ?? '', headers: answered };
         // No body is read for these. gunicorn sends one after a HEAD anyway: Node's parser then fails the socket,
         // which is dropped, while the answer (headers only, as HTTP says) is already given.
-        if (init.method === 'HEAD' || [204, 205, 304].includes(head.status)) {
+        if (hasNoBody(init.method, head.status)) {
           res.resume();
           resolve({ ...head, body: null });
           return;
