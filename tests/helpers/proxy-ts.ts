@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { root } from '../../scripts/lib/processes.mjs';
 
 /** The `proxy.ts` snippet of the README, exactly as a user would paste it. */
@@ -8,3 +9,10 @@ export function proxySnippetFromReadme(): string {
   if (!match) throw new Error('README has no proxy.ts snippet');
   return match[1];
 }
+
+/** The two runtimes the proxy's tests run on: the edge middleware (`fetch`) and `proxy.ts` on Node (`node:http`). */
+export const RUNTIMES = ['edge middleware.ts', 'Node proxy.ts'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+/** The build a runtime's app is started from: the main one for the edge, the README's `proxy.ts` one for Node. */
+export const appDirFor = (runtime: Runtime) => (runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined);

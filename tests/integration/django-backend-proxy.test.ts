@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { startDjangoStack, type DjangoStack } from '../helpers/django';
+import { appDirFor, RUNTIMES } from '../helpers/proxy-ts';
 
 /** What the Django fixture's echo route saw (tests/fixtures/django-backend/app.py). */
 interface Received {
@@ -26,12 +27,12 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
  * refreshes the session and then forwards); and on both runtimes: the edge middleware (`fetch`) and `proxy.ts` on
  * Node (`node:http`, proxy/node-forwarder.ts).
  */
-describe.each([
-  { when: 'outside a refresh', refreshing: false, runtime: 'edge middleware.ts' },
-  { when: 'while the session is being refreshed', refreshing: true, runtime: 'edge middleware.ts' },
-  { when: 'outside a refresh', refreshing: false, runtime: 'Node proxy.ts' },
-  { when: 'while the session is being refreshed', refreshing: true, runtime: 'Node proxy.ts' },
-])('a real Django API behind /api/backend ($runtime), $when', ({ refreshing, runtime }) => {
+describe.each(
+  RUNTIMES.flatMap((runtime) => [
+    { when: 'outside a refresh', refreshing: false, runtime },
+    { when: 'while the session is being refreshed', refreshing: true, runtime },
+  ]),
+)('a real Django API behind /api/backend ($runtime), $when', ({ refreshing, runtime }) => {
   let stack: DjangoStack;
   let c: ReturnType<typeof clientFor>;
   const jar = new CookieJar();
@@ -39,8 +40,7 @@ describe.each([
 
   beforeAll(async () => {
     // 3 s access tokens (effective skew 0.75 s, a quarter of their life): a request 2.6 s after the last refresh refreshes first.
-    const appDir = runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined;
-    stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' }, appDir);
+    stack = await startDjangoStack({ ACCESS_SECONDS: refreshing ? '3' : '3600' }, { REFRESH_SKEW_SECONDS: '1' }, appDirFor(runtime));
     c = clientFor({ app: () => stack.appUrl, backend: () => stack.djangoUrl });
     await c.login(jar, DEMO);
   });

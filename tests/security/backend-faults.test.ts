@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
+import { appDirFor, RUNTIMES } from '../helpers/proxy-ts';
 import { startStack, type Stack } from '../helpers/stack';
 
 type Client = ReturnType<typeof clientFor>;
 const clientOf = (stack: Stack) => clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
 
-/** The edge middleware forwards with `fetch`, `proxy.ts` on Node with `node:http`: both must fail the same honest way. */
-const RUNTIMES = ['edge middleware.ts', 'Node proxy.ts'];
-const appDirFor = (runtime: string) => (runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined);
-
+// The edge middleware forwards with `fetch`, `proxy.ts` on Node with `node:http`: both must fail the same honest way.
 describe.each(RUNTIMES)('backend faults: honest JSON answers (%s)', (runtime) => {
   let stack: Stack;
   let c: Client;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, CookieJar } from '../helpers/client';
+import { appDirFor, RUNTIMES } from '../helpers/proxy-ts';
 import { startStack, type Stack } from '../helpers/stack';
 
 /**
@@ -7,12 +8,12 @@ import { startStack, type Stack } from '../helpers/stack';
  * (`x-middleware-rewrite`, `x-middleware-set-cookie`, a `Set-Cookie` for our session) changes nothing. On both
  * forwarders: `fetch` in the edge middleware, `node:http` in `proxy.ts`.
  */
-describe.each(['edge middleware.ts', 'Node proxy.ts'])('hostile backend response headers (%s)', (runtime) => {
+describe.each(RUNTIMES)('hostile backend response headers (%s)', (runtime) => {
   const jar = new CookieJar();
   let stack: Stack;
   let app: ReturnType<typeof clientFor>['app'];
   beforeAll(async () => {
-    stack = await startStack({}, () => ({}), 1, runtime === 'Node proxy.ts' ? inject('proxyTsDir') : undefined);
+    stack = await startStack({}, () => ({}), 1, appDirFor(runtime));
     const c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
     app = c.app;
     await c.login(jar);
