@@ -10,8 +10,7 @@ import { errorResponse } from '../http/error-response.ts';
 import { logWarn } from '../log.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
-import { deviceCookie, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
-import { identifierKey } from '../ratelimit/login-limiter.ts';
+import { deviceCookie, deviceIdentifierKey, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
 import { csrfError } from '../request/csrf.ts';
 import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
@@ -67,7 +66,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);
   // This browser now knows the identifier: its own failures, not strangers', count against it from here on.
-  res.cookies.set(known.name, await sealDevice(device, await identifierKey(form.email), rt.keyring, rt.now()), known.options);
+  res.cookies.set(known.name, await sealDevice(device, await deviceIdentifierKey(form.email), rt.keyring, rt.now()), known.options);
   return res;
 }
 

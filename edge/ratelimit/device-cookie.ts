@@ -1,6 +1,7 @@
 import { base64url } from 'jose';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { CookieConfig } from '../config/types.ts';
+import { digestKey } from '../crypto/digest-key.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 import { decryptClaims, encryptClaims } from '../session/jwe.ts';
 
@@ -19,7 +20,14 @@ export interface Device {
 const PURPOSE = 'device';
 const MAX_IDENTIFIERS = 5;
 /** Enough of an identifier digest to tell identifiers apart (96 bits); the cookie stays small. */
-const remembered = (identifierKey: string) => identifierKey.slice(0, 16);
+const remembered = (exactKey: string) => exactKey.slice(0, 16);
+
+/**
+ * The identifier as the device cookie remembers it: exactly as signed in (trimmed, Unicode NFC), not folded like the
+ * counting key. `ALÍCE` and `alice` may be two accounts on the backend (Django usernames are case- and accent-
+ * sensitive): signing in as one must not make the browser a known device of the other.
+ */
+export const deviceIdentifierKey = (identifier: string) => digestKey(`device|${identifier.trim().normalize('NFC')}`);
 
 /** `__Host-` like the session cookie when Secure; a year, renewed by every sign-in. */
 export function deviceCookie(cookie: CookieConfig) {
@@ -42,14 +50,14 @@ export async function openDevice(value: string | undefined, keyring: SessionKeyr
 }
 
 /** Whether this browser has signed in as the identifier: its failures are then the device's own. */
-export function knows(device: Device | null, identifierKey: string): device is Device {
-  return !!device && device.identifiers.includes(remembered(identifierKey));
+export function knows(device: Device | null, exactKey: string): device is Device {
+  return !!device && device.identifiers.includes(remembered(exactKey));
 }
 
-/** The cookie after a successful sign-in as the identifier: it joins the list (first), the oldest beyond five leave. */
-export function sealDevice(device: Device | null, identifierKey: string, keyring: SessionKeyring, now: number): Promise<string> {
+/** The cookie after a successful sign-in as the identifier (its deviceIdentifierKey): it joins the list (first), the oldest beyond five leave. */
+export function sealDevice(device: Device | null, exactKey: string, keyring: SessionKeyring, now: number): Promise<string> {
   const id = device?.id ?? base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
-  const key = remembered(identifierKey);
+  const key = remembered(exactKey);
   const identifiers = [key, ...(device?.identifiers ?? []).filter((k) => k !== key)].slice(0, MAX_IDENTIFIERS);
   return encryptClaims({ p: PURPOSE, d: id, i: identifiers }, keyring, now + DEFAULTS.deviceCookieSeconds * 1000, now);
 }

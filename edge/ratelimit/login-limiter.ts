@@ -5,7 +5,7 @@ import { BffError } from '../errors.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { Policy, WindowLimit } from '../policy/types.ts';
 import type { RedisCommands } from '../store/commands.ts';
-import { knows, type Device } from './device-cookie.ts';
+import { deviceIdentifierKey, knows, type Device } from './device-cookie.ts';
 import { identifierForLimits, networkForLimits } from './keys.ts';
 import { memorySlidingWindow } from './memory.ts';
 import type { LimitResult, WindowLimiter } from './types.ts';
@@ -22,13 +22,14 @@ export interface LoginAttempt {
 export interface LoginLimiter {
   /**
    * Reserves one attempt before the backend is called, atomically on every key it counts against: the error to answer
-   * with, or the attempt to settle with the backend's verdict. `device` is the browser's device cookie, if any.
+   * with, or the attempt to settle with the backend's verdict. `device` is the browser's device cookie, if any; it
+   * counts as known only for the exact identifier that signed in from it (device-cookie.ts).
    */
   reserve(ip: string, identifier: string, device: Device | null, policy: Policy): Promise<BffError | LoginAttempt>;
 }
 
-/** The identifier as the limiter and the device cookie know it: normalised (ratelimit/keys.ts) and hashed. */
-export const identifierKey = (identifier: string) => digestKey(identifierForLimits(identifier));
+/** The identifier as the limiter counts it: folded (ratelimit/keys.ts) and hashed. */
+const identifierKey = (identifier: string) => digestKey(identifierForLimits(identifier));
 
 /**
  * Login rate limiting, so that neither one attacker with many accounts, nor many networks against one account, nor a
@@ -41,7 +42,7 @@ export const identifierKey = (identifier: string) => digestKey(identifierForLimi
  *   guesser spread over many networks stops too; only unknown devices are held back by it).
  * Identifier attempts are reserved before the backend is called and given back unless the backend refused the
  * credentials, so parallel guesses cannot outrun a limit; at most `DEFAULTS.loginConcurrencyPerIdentifier` attempts
- * for one identifier are in flight per instance. A success gives back only its own reservation: it clears no failure.
+ * for one identifier (or one known device) are in flight per instance. A success gives back only its own reservation: it clears no failure.
  * The store never holds an email address. Shared store when configured, else memory (per instance).
  */
 export function createLoginLimiter(config: BffConfig, now: () => number = Date.now, commands?: RedisCommands): LoginLimiter {
@@ -60,9 +61,9 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
   const inFlight = new Map<string, number>();
 
   /** The identifier windows this attempt reserves on, with their keys. */
-  async function identifierWindows(ip: string, who: string, device: Device | null, policy: Policy): Promise<[WindowLimiter, string][]> {
+  async function identifierWindows(ip: string, who: string, known: Device | null, policy: Policy): Promise<[WindowLimiter, string][]> {
     const perIdentifier = policy.rateLimit.loginPerIdentifier;
-    if (knows(device, who)) return [[windowFor('id-dev', perIdentifier), await digestKey(`${who}|${device.id}`)]];
+    if (known) return [[windowFor('id-dev', perIdentifier), await digestKey(`${who}|${known.id}`)]];
     return [
       [windowFor('id-net', perIdentifier), await digestKey(`${who}|${networkForLimits(ip)}`)],
       [windowFor('id', { ...perIdentifier, limit: perIdentifier.limit * DEFAULTS.identifierSpreadFactor }), who],
@@ -80,14 +81,17 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
   return {
     async reserve(ip, identifier, device, policy) {
       const who = await identifierKey(identifier);
-      if ((inFlight.get(who) ?? 0) >= DEFAULTS.loginConcurrencyPerIdentifier) {
+      const known = knows(device, await deviceIdentifierKey(identifier)) ? device : null;
+      // A known device has its own in-flight slots: strangers' attempts in flight never hold its owner back.
+      const slot = known ? `${who}|${known.id}` : who;
+      if ((inFlight.get(slot) ?? 0) >= DEFAULTS.loginConcurrencyPerIdentifier) {
         return new BffError('rate_limited', 'Too many attempts, try again in 1 s.', { retryAfter: 1 });
       }
-      inFlight.set(who, (inFlight.get(who) ?? 0) + 1);
+      inFlight.set(slot, (inFlight.get(slot) ?? 0) + 1);
       const release = () => {
-        const n = (inFlight.get(who) ?? 1) - 1;
-        if (n > 0) inFlight.set(who, n);
-        else inFlight.delete(who);
+        const n = (inFlight.get(slot) ?? 1) - 1;
+        if (n > 0) inFlight.set(slot, n);
+        else inFlight.delete(slot);
       };
       let held: [WindowLimiter, string][] = [];
       try {
@@ -96,7 +100,7 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
           release();
           return tooMany([network]);
         }
-        const reservations = await identifierWindows(ip, who, device, policy);
+        const reservations = await identifierWindows(ip, who, known, policy);
         const results = await Promise.allSettled(reservations.map(([w, k]) => w.limit(k)));
         held = reservations.filter((_, i) => results[i].status === 'fulfilled' && (results[i] as PromiseFulfilledResult<LimitResult>).value.success);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

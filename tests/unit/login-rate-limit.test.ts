@@ -3,8 +3,8 @@ import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { clientIp } from '@/edge/ratelimit/client-ip';
 import type { UpstashStoreConfig } from '@/edge/config/types';
 import { BffError } from '@/edge/errors';
-import { openDevice, sealDevice, type Device } from '@/edge/ratelimit/device-cookie';
-import { createLoginLimiter, identifierKey, type AttemptOutcome, type LoginAttempt } from '@/edge/ratelimit/login-limiter';
+import { deviceIdentifierKey, openDevice, sealDevice, type Device } from '@/edge/ratelimit/device-cookie';
+import { createLoginLimiter, type AttemptOutcome, type LoginAttempt } from '@/edge/ratelimit/login-limiter';
 import { keyringFor } from '@/edge/session/keys';
 import { upstashRest } from '@/edge/store/upstash-rest';
 import { identifierForLimits, networkForLimits } from '@/edge/ratelimit/keys';
@@ -54,7 +54,7 @@ async function attempt(limiter: Limiter, ip: string, who: string, outcome: Attem
 /** The device cookie of a browser that signed in as `who`, as the login endpoint writes it. */
 async function deviceOf(who: string, previous: Device | null = null) {
   const keyring = await keyringFor(['d'.repeat(32)]);
-  const sealed = await sealDevice(previous, await identifierKey(who), keyring, Date.now());
+  const sealed = await sealDevice(previous, await deviceIdentifierKey(who), keyring, Date.now());
   return (await openDevice(sealed, keyring, Date.now()))!;
 }
 
@@ -97,12 +97,34 @@ describe('login limiter', () => {
     const owner = await deviceOf('victim@example.com', await deviceOf('family@example.com'));
     for (let i = 0; i < 20; i++) await attempt(limiter, `10.4.${i}.1`, 'victim@example.com');
     expect((await attempt(limiter, '10.4.99.1', 'victim@example.com'))?.code).toBe('rate_limited');
-    expect(await attempt(limiter, '10.5.0.1', 'Victim@example.com', 'succeeded', owner)).toBeUndefined();
+    expect(await attempt(limiter, '10.5.0.1', ' victim@example.com', 'succeeded', owner)).toBeUndefined();
     // Typos on the owner's device count against that device only, at the per-identifier limit.
     for (let i = 0; i < 5; i++) expect(await attempt(limiter, '10.5.0.1', 'victim@example.com', 'refused', owner)).toBeUndefined();
     expect((await attempt(limiter, '10.5.0.1', 'victim@example.com', 'succeeded', owner))?.code).toBe('rate_limited');
     // Another of the owner's browsers is its own device.
     expect(await attempt(limiter, '10.5.0.1', 'victim@example.com', 'succeeded', await deviceOf('victim@example.com'))).toBeUndefined();
+  });
+
+  it('a device known for a look-alike account (ALÍCE) is an unknown device for alice: the identifier-wide budget holds', async () => {
+    const limiter = createLoginLimiter(testConfig());
+    for (let i = 0; i < 20; i++) expect(await attempt(limiter, `10.8.${i}.1`, 'alice')).toBeUndefined();
+    // The attacker owns `ALÍCE` (another account on a case- and accent-sensitive backend) and signs in from fresh browsers.
+    for (const spelling of ['ALÍCE', 'Alice', 'alice\u0301'.normalize('NFD'), 'ａｌｉｃｅ']) {
+      const lookAlike = await deviceOf(JSON.parse(`"${spelling}"`));
+      expect((await attempt(limiter, '10.8.99.1', 'alice', 'refused', lookAlike))?.code, spelling).toBe('rate_limited');
+    }
+    // The same identifier in another Unicode form (NFD) is the same account: its device stays known.
+    const owner = await deviceOf('ali\u0301ce'.normalize('NFC'));
+    expect(await attempt(limiter, '10.8.98.1', 'ali\u0301ce'.normalize('NFD'), 'succeeded', owner)).toBeUndefined();
+  });
+
+  it("strangers' attempts in flight never hold the owner's known device back", async () => {
+    const limiter = createLoginLimiter(testConfig());
+    const strangers = await Promise.all([1, 2, 3].map((i) => limiter.reserve(`10.10.${i}.1`, 'victim@example.com', null, DEFAULT_POLICY)));
+    expect(strangers.every((r) => !(r instanceof BffError))).toBe(true);
+    expect((await attempt(limiter, '10.10.9.1', 'victim@example.com'))?.code).toBe('rate_limited');
+    expect(await attempt(limiter, '10.10.9.1', 'victim@example.com', 'succeeded', await deviceOf('victim@example.com'))).toBeUndefined();
+    await Promise.all(strangers.map((r) => (r as LoginAttempt).settle('other')));
   });
 
   it('attempts that did not fail never lock an identifier, and a success clears no failure', async () => {
@@ -141,7 +163,7 @@ describe('login limiter', () => {
 describe('device cookie', () => {
   it('is encrypted, names no identifier, and a tampered or foreign one is an unknown device', async () => {
     const keyring = await keyringFor(['d'.repeat(32)]);
-    const sealed = await sealDevice(null, await identifierKey('owner@example.com'), keyring, Date.now());
+    const sealed = await sealDevice(null, await deviceIdentifierKey('owner@example.com'), keyring, Date.now());
     expect(sealed).not.toContain('owner');
     expect(await openDevice(`${sealed.slice(0, -2)}AA`, keyring, Date.now())).toBeNull();
     expect(await openDevice(sealed, await keyringFor(['e'.repeat(32)]), Date.now())).toBeNull();
@@ -152,7 +174,7 @@ describe('device cookie', () => {
     let device: Device | null = null;
     for (let i = 0; i < 7; i++) device = await deviceOf(`u${i}@example.com`, device);
     expect(device!.identifiers).toHaveLength(5);
-    const known = async (who: string) => device!.identifiers.includes((await identifierKey(who)).slice(0, 16));
+    const known = async (who: string) => device!.identifiers.includes((await deviceIdentifierKey(who)).slice(0, 16));
     expect(await known('u6@example.com')).toBe(true);
     expect(await known('u1@example.com')).toBe(false);
   });
