@@ -1,7 +1,7 @@
 import { networkError } from '../backend/call.ts';
 import type { BffConfig } from '../config/types.ts';
 import type { DpopSigner } from '../dpop/signer.ts';
-import { discard, hasNoBody, type Forwarder, type Upstream } from './forwarder.ts';
+import { discard, hasNoBody, type Forwarder, type Upstream } from './upstream.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
@@ -61,7 +61,7 @@ export async function forwardToBackend(
       upstream = await send();
     }
   } catch (error) {
-    return errorResponse(networkError(error));
+    return errorResponse(error instanceof BffError ? error : networkError(error));
   } finally {
     clearTimeout(timer);
   }

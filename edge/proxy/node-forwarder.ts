@@ -1,8 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import { Readable, Transform, type Duplex } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { hasNoBody, readWhole, type Forwarder, type Upstream } from './forwarder.ts';
+import { DECODED_BODY_LIMIT, decodedTooLarge, hasNoBody, readWhole, type Forwarder, type Upstream } from './upstream.ts';
 
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
@@ -14,9 +14,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * `fetch` forwarding at 0.60 of Next's bare rewrite, this at 1.02). What it sends and answers is what `fetch` would:
  * the body with its exact `Content-Length`, no redirect followed, the answer decoded (identity is asked for; an
  * encoded answer is decoded like `fetch` does, so response-headers.ts sees the same thing on both runtimes).
+ *
+ * A kept-alive socket is shared by every user's calls, so it goes back to the pool only after an exchange that ended
+ * exactly as HTTP says (exchangeAgent below): one user's stray bytes must never become another user's answer.
  */
 export function nodeForwarder(): Forwarder {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agents = { http: exchangeAgent(HttpAgent), https: exchangeAgent(HttpsAgent) };
   const forward: Forwarder = (target, init) => send(target, init, true);
   const send = (target: URL, init: Parameters<Forwarder>[1], retry: boolean): Promise<Upstream> =>
     new Promise((resolve, reject) => {
@@ -34,18 +37,19 @@ export function nodeForwarder(): Forwarder {
         // Resolved within the 'response' event itself: a parse error right after the headers must not win the race.
         const answered = responseHeaders(res);
         const head = { status: res.statusCode ?? 502, statusText: res.statusMessage ?? '', headers: answered };
-        // No body is read for these. gunicorn sends one after a HEAD anyway: Node's parser then fails the socket,
-        // which is dropped, while the answer (headers only, as HTTP says) is already given.
+        // No body is read for these, and the socket is never reused: gunicorn writes a body after a HEAD answer
+        // anyway, and those bytes would be parsed as the answer to whoever's call got the socket next.
         if (hasNoBody(init.method, head.status)) {
+          retire(req);
           res.resume();
           resolve({ ...head, body: null });
           return;
         }
         const coding = answered.get('content-encoding')?.trim().toLowerCase();
-        const decode = coding ? DECODERS[coding] : undefined;
+        const decode = coding && coding !== 'identity' ? DECODERS[coding] : undefined;
         // A short answer of declared length is read whole: one buffer instead of a stream (a cut one is an error).
-        if (!decode && readWhole(answered.get('content-length'))) readAll(res).then((whole) => resolve({ ...head, body: whole }), reject);
-        else resolve({ ...head, body: stream(res, decode) });
+        if (readWhole(answered.get('content-length'))) readAll(bodyOf(res, decode)).then((whole) => resolve({ ...head, body: whole }), reject);
+        else resolve({ ...head, body: Readable.toWeb(bodyOf(res, decode)) as ReadableStream<Uint8Array> });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed as it was reused (Node's documented race): one more try on a fresh
@@ -59,29 +63,74 @@ export function nodeForwarder(): Forwarder {
   return forward;
 }
 
+/** The exchange's socket is closed once its answer has been read, instead of going back to the pool. */
+function retire(req: ClientRequest): void {
+  req.shouldKeepAlive = false;
+}
+
+/** Any byte on a pooled socket arrives outside an exchange: the socket is no longer trustworthy and is closed. */
+function strayByte(this: Duplex): void {
+  this.destroy();
+}
+
+/**
+ * A keep-alive agent whose idle sockets are watched: bytes that arrive while a socket waits in the pool (the tail of
+ * an earlier answer, anything unasked) destroy it before it can be handed to the next call. Node calls
+ * `keepSocketAlive` when a socket is pooled and `reuseSocket` when it is taken again (documented Agent hooks).
+ */
+function exchangeAgent<A extends typeof HttpAgent | typeof HttpsAgent>(Base: A): InstanceType<A> {
+  const agent = new Base({ keepAlive: true }) as InstanceType<A>;
+  // Typed `void` in @types/node; Node documents a falsy return as "destroy instead of pooling".
+  const keep = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean;
+  const reuse = agent.reuseSocket.bind(agent);
+  agent.keepSocketAlive = (socket) => {
+    if (socket.destroyed || socket.readableLength > 0 || !keep(socket)) return false;
+    socket.on('data', strayByte);
+    return true;
+  };
+  agent.reuseSocket = (socket, request) => {
+    socket.removeListener('data', strayByte);
+    reuse(socket, request);
+  };
+  return agent;
+}
+
 function responseHeaders(res: IncomingMessage): Headers {
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
   return headers;
 }
 
-/** The answer's body as a stream, decoded when the backend encoded it anyway. */
-function stream(res: IncomingMessage, decode: (() => NodeJS.ReadWriteStream) | undefined): ReadableStream<Uint8Array> {
-  if (!decode) return Readable.toWeb(res) as ReadableStream<Uint8Array>;
-  const decoded = res.pipe(decode()) as unknown as Readable;
-  res.on('error', (error) => decoded.destroy(error));
-  return Readable.toWeb(decoded) as ReadableStream<Uint8Array>;
+/** The answer's body, decoded (at most DECODED_BODY_LIMIT bytes) when the backend encoded it anyway. */
+function bodyOf(res: IncomingMessage, decode: (() => NodeJS.ReadWriteStream) | undefined): Readable {
+  if (!decode) return res;
+  let seen = 0;
+  const bound = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.byteLength;
+      done(seen > DECODED_BODY_LIMIT ? decodedTooLarge() : null, chunk);
+    },
+  });
+  const decoded = res.pipe(decode()).pipe(bound);
+  const fail = (error: Error) => {
+    bound.destroy(error);
+    res.destroy();
+  };
+  res.on('error', fail);
+  bound.on('error', () => res.destroy());
+  return decoded;
 }
 
 /** The whole answer, by events rather than an async iterator (which showed in the profile); cut short, an error. */
-function readAll(res: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+function readAll(body: Readable): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>));
-    res.once('error', reject);
-    res.once('close', () => {
-      if (!res.complete) reject(new Error('The backend closed the connection before its answer was complete.'));
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>));
+    body.once('error', reject);
+    body.once('close', () => {
+      const complete = 'complete' in body ? (body as IncomingMessage).complete : (body as Readable).readableEnded;
+      if (!complete) reject(new Error('The backend closed the connection before its answer was complete.'));
     });
   });
 }

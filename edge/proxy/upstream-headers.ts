@@ -20,7 +20,22 @@ const DROP = new Set([
   'x-forwarded-proto',
   'x-forwarded-port',
   'x-real-ip',
+  // Client addresses as CDNs and hosts name them: forgeable by anyone when the app runs elsewhere.
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'fastly-client-ip',
+  'fly-client-ip',
+  'cdn-loop',
 ]);
+
+/**
+ * Platform and framework headers (Vercel, OpenNext, Cloudflare, Next's internals): the platform set them for itself,
+ * or a client forged them where no platform strips them. The backend gets what the BFF established instead
+ * (`x-forwarded-*`, `forwarded` below).
+ */
+const DROP_PREFIXES = ['x-vercel-', 'x-open-next-', 'cf-', 'x-middleware-', 'x-nextjs-', 'x-invoke-'];
+const isPlatformHeader = (name: string) => DROP_PREFIXES.some((prefix) => name.startsWith(prefix));
 
 /** What the BFF knows about the browser's request, for the backend's logs and absolute URLs. */
 export interface ForwardedFor {
@@ -32,14 +47,14 @@ export interface ForwardedFor {
 }
 
 /**
- * Headers for the backend: the client's, minus credentials and Next internals, plus forwarding facts. The user's
+ * Headers for the backend: the client's, minus credentials and platform headers, plus forwarding facts. The user's
  * token is added by `forwardToBackend`, as a bearer or with a DPoP proof for the exact request.
  */
 export function upstreamHeaders(incoming: Headers, forwarded: ForwardedFor): Headers {
   const headers = new Headers();
   const isHop = hopByHop(incoming);
   incoming.forEach((value, name) => {
-    if (!DROP.has(name) && !isHop(name) && !name.startsWith('x-middleware-')) headers.set(name, value);
+    if (!DROP.has(name) && !isHop(name) && !isPlatformHeader(name)) headers.set(name, value);
   });
   const { clientIp, host, proto } = forwarded;
   headers.set('x-forwarded-host', host);

@@ -23,12 +23,18 @@ describe('request headers to the backend', () => {
     'x-http-method': 'DELETE',
     'x-method-override': 'DELETE',
     'x-middleware-subrequest': 'middleware',
+    'x-vercel-forwarded-for': '203.0.113.9',
+    'x-vercel-ip-country': 'ZZ',
+    'x-open-next-region': 'forged',
+    'cf-connecting-ip': '203.0.113.9',
+    'true-client-ip': '203.0.113.9',
+    'x-nextjs-data': '1',
     connection: 'keep-alive, x-secret-hop',
     'x-secret-hop': '1',
     'content-length': '12',
   });
 
-  it('replaces forwarding headers with what the BFF knows, drops overrides, credentials and hop-by-hop headers', () => {
+  it('replaces forwarding headers with what the BFF knows, drops overrides, credentials, platform and hop-by-hop headers', () => {
     const sent = upstreamHeaders(new Headers([...browser, ['dpop', 'eyJ.forged.proof']]), { clientIp: '203.0.113.7', host: 'app.example', proto: 'https' });
     expect(Object.fromEntries(sent)).toEqual({
       accept: 'application/json',

@@ -47,8 +47,28 @@ interface ServerStorageDeps {
  */
 export function serverStorage({ config, store, revocations, now }: ServerStorageDeps): SessionStorage {
   const { idleMs, maxAgeMs } = config.session;
-  const cache = new Map<string, { session: Session; record: SessionRecord; until: number }>();
+  // Keyed by id, each entry with the key that opened it: a hit counts only for that same key.
+  const cache = new Map<string, { key: string; session: Session; record: SessionRecord; until: number }>();
+  // Ids with no record, and id.key values whose key opened nothing, recently seen: one store read per window each.
+  const misses = new Map<string, number>();
   const rings = new Map<string, Promise<SessionKeyring>>();
+
+  function cached(id: string, key: string) {
+    const hit = cache.get(id);
+    if (!hit || hit.until <= now()) {
+      cache.delete(id);
+      return undefined;
+    }
+    return sameSecret(hit.key, key) ? hit : undefined;
+  }
+
+  function miss(name: string): null {
+    if (misses.size >= 10_000) misses.delete(misses.keys().next().value!);
+    misses.set(name, now() + DEFAULTS.serverSessionCacheMs);
+    return null;
+  }
+
+  const missed = (name: string) => (misses.get(name) ?? 0) > now();
 
   function parse(value: string): { id: string; key: string } | undefined {
     const m = COOKIE_VALUE.exec(value);
@@ -74,31 +94,38 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     return Math.min(...ends) - now();
   }
 
-  async function write(id: string, session: Session, record: SessionRecord): Promise<void> {
+  /**
+   * Writes the record under the key that opened it, and keeps the user's index alive at least as long: a session in
+   * regular use outlives its first TTL, and must stay listed and endable.
+   */
+  async function write(id: string, key: string, session: Session, record: SessionRecord): Promise<void> {
     const ttl = ttlOf(session, record.l);
     if (ttl <= 0) return;
     await store.set(recordKey(id), JSON.stringify(record), ttl);
-    cache.set(id, { session: { ...session, lastSeenAt: record.l }, record, until: now() + DEFAULTS.serverSessionCacheMs });
+    misses.delete(id);
+    cache.set(id, { key, session: { ...session, lastSeenAt: record.l }, record, until: now() + DEFAULTS.serverSessionCacheMs });
+    await store.addMember(await userKey(session.user.id), id, Math.max(ttl, 1_000));
   }
 
+  /** The record `id` names, opened with `key` (the cookie's): a wrong key opens nothing, on a cache hit too. */
   async function load(id: string, key: string): Promise<{ session: Session; record: SessionRecord } | null> {
-    const hit = cache.get(id);
-    if (hit && hit.until > now()) return hit;
-    cache.delete(id);
+    const hit = cached(id, key);
+    if (hit) return hit;
+    if (missed(id) || missed(`${id}.${key}`)) return null;
     const raw = await store.get(recordKey(id));
-    if (raw === null) return null;
+    if (raw === null) return miss(id);
     let record: SessionRecord;
     try {
       record = JSON.parse(raw) as SessionRecord;
     } catch {
-      return null;
+      return miss(id);
     }
-    if (record.v !== 1 || typeof record.s !== 'string') return null;
+    if (record.v !== 1 || typeof record.s !== 'string') return miss(id);
     const opened = await openSession(record.s, await ringFor(key));
-    if (!opened) return null;
+    if (!opened) return miss(`${id}.${key}`);
     const session = { ...opened, lastSeenAt: record.l };
     if (cache.size >= 10_000) cache.delete(cache.keys().next().value!);
-    cache.set(id, { session, record, until: now() + DEFAULTS.serverSessionCacheMs });
+    cache.set(id, { key, session, record, until: now() + DEFAULTS.serverSessionCacheMs });
     return { session, record };
   }
 
@@ -152,10 +179,10 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     async renewed(value, next) {
       const handle = parse(value);
       if (!handle) return;
-      const loaded = cache.get(handle.id) ?? (await load(handle.id, handle.key));
+      const loaded = await load(handle.id, handle.key);
       if (!loaded) return;
       const s = await sealSession(next.session, await ringFor(handle.key));
-      await write(handle.id, next.session, { ...loaded.record, s });
+      await write(handle.id, handle.key, next.session, { ...loaded.record, s });
     },
     // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
     cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
@@ -163,8 +190,8 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       const handle = parse(value);
       const interval = idleMs ?? DEFAULTS.sessionTouchMs * 4;
       if (!handle || !touchDue(session, interval, now())) return undefined;
-      const loaded = cache.get(handle.id);
-      if (loaded) await write(handle.id, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
+      const loaded = cached(handle.id, handle.key);
+      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
       return undefined;
     },
     async create(session, meta: SessionMeta) {
@@ -174,8 +201,7 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       try {
         const s = await sealSession(session, await ringFor(key));
         const record: SessionRecord = { v: 1, s, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
-        await write(id, session, record);
-        await store.addMember(await userKey(session.user.id), id, Math.max(ttlOf(session, t), 1_000));
+        await write(id, key, session, record);
       } catch {
         logWarn('session_store_unavailable');
         return new BffError('session_unavailable', 'Signing in is unavailable right now. Please try again shortly.', { retryAfter: 5 });
@@ -218,4 +244,12 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     },
     fits: () => true,
   };
+}
+
+/** Compares two secrets in time that depends on their length only. */
+function sameSecret(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
