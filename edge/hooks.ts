@@ -9,8 +9,11 @@ export interface SessionEvent {
 }
 
 export interface LogoutEvent extends SessionEvent {
-  /** `logout`: the user signed out; `refresh_rejected`: the backend refused the refresh token. */
-  reason: 'logout' | 'refresh_rejected';
+  /**
+   * `logout`: the user signed out; `ended_by_user`: the user ended it from another session (logout `scope: others` or
+   * `global`, `endSession(id)`); `refresh_rejected`: the backend refused the refresh token.
+   */
+  reason: 'logout' | 'ended_by_user' | 'refresh_rejected';
 }
 
 /**

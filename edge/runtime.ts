@@ -86,7 +86,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
   const revocations = revocationList(store, now, { maxAgeMs: config.session.maxAgeMs, defaultRefreshTtlMs: config.defaultRefreshTtlMs });
   const sessions =
     config.session.mode === 'server' && store
-      ? serverStorage({ config, store, revocations, now })
+      ? serverStorage({ config, store, recordKeyring: await keyringFor(config.secrets, 'server-record'), revocations, now })
       : cookieStorage({
           config,
           keyring,

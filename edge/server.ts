@@ -4,12 +4,13 @@
  */
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { sessionEnded } from './auth/session-ended.ts';
 import { runtimeOf, type Bff } from './bff.ts';
 import { loginLocation } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { backendFetch } from './server/backend-fetch.ts';
 import { requestSession } from './server/request-session.ts';
-import { recentlyAuthenticated, stepUpLocation } from './server/step-up.ts';
+import { authenticatedAt, recentlyAuthenticated, stepUpLocation } from './server/step-up.ts';
 import type { SessionSummary, User } from './session/types.ts';
 
 export interface RequireUserOptions {
@@ -25,8 +26,11 @@ export interface CurrentSession {
   user: User;
   /** When this sign-in began. */
   signedInAt: Date;
-  /** When the user last proved who they are (an OpenID provider's `auth_time`; otherwise `signedInAt`). */
-  authenticatedAt: Date;
+  /**
+   * When the user last proved who they are: an OpenID provider's `auth_time`, or `signedInAt` for a password sign-in;
+   * null when the provider did not say (a silent SSO sign-in may have asked for no credentials at all).
+   */
+  authenticatedAt: Date | null;
 }
 
 export interface ServerHelpers {
@@ -62,7 +66,8 @@ export function serverHelpers(bff: Bff): ServerHelpers {
       const { session } = await requestSession(rt);
       if (!session) return null;
       const signedInAt = new Date(session.signedInAt ?? session.accessIssuedAt ?? rt.now());
-      return { user: session.user, signedInAt, authenticatedAt: session.authenticatedAt === undefined ? signedInAt : new Date(session.authenticatedAt) };
+      const at = authenticatedAt(session);
+      return { user: session.user, signedInAt, authenticatedAt: at === undefined ? null : new Date(at) };
     },
     async requireUser(returnTo = '/', options = {}) {
       const rt = await runtime();
@@ -84,7 +89,10 @@ export function serverHelpers(bff: Bff): ServerHelpers {
     async endSession(id) {
       const rt = await runtime();
       const { value, session } = await requestSession(rt);
-      return !!session && !!value && typeof id === 'string' && rt.sessions.endById(value, session, id);
+      if (!session || !value || typeof id !== 'string') return false;
+      const ended = await rt.sessions.endById(value, session, id);
+      if (ended) await sessionEnded(ended, rt, 'ended_by_user');
+      return !!ended;
     },
   };
 }

@@ -3,6 +3,7 @@
 // small notes API behind the bearer and, with TEST_HOOKS=1, controls and counters for the tests.
 import { createServer } from 'node:http';
 import { randomInt, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { envelopeRoutes } from './contracts/envelope.mjs';
 import { oauth2Routes } from './contracts/oauth2.mjs';
 import { simplejwtRoutes } from './contracts/simplejwt.mjs';
@@ -144,7 +145,8 @@ const testRoutes = {
  * Test hook: answers what it received; `?delay=ms` answers late, `?status=500` answers an HTML error page,
  * `?cache=<Cache-Control>` answers with that header (a per-user answer a careless API marks cacheable),
  * `?hostile=1` adds the headers a careless API echoing user input could send (Next's internal ones, our cookie's name),
- * `?cut=1` declares a JSON body of 100 bytes, sends 12 and closes the connection (a backend that crashed mid-answer).
+ * `?cut=1` declares a JSON body of 100 bytes, sends 12 and closes the connection (a backend that crashed mid-answer),
+ * `?bomb=<MiB>` answers that many MiB of zeros gzip-encoded, whatever was asked (a decompression bomb).
  */
 async function echo(req, res) {
   stats.echoCalls++;
@@ -156,6 +158,11 @@ async function echo(req, res) {
   if (status >= 500) {
     res.writeHead(status, { 'content-type': 'text/html' });
     return res.end('<html><body><h1>Internal Server Error</h1></body></html>');
+  }
+  if (url.searchParams.has('bomb')) {
+    const gzipped = gzipSync(Buffer.alloc(Number(url.searchParams.get('bomb')) * 1024 * 1024));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gzipped.length) });
+    return res.end(gzipped);
   }
   if (url.searchParams.has('cut')) {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });

@@ -1,12 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from '../http/next-response.ts';
-import { callBackend } from '../backend/call.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { endSessionUrl } from '../oidc/end-session.ts';
 import { seeOther } from './form-redirect.ts';
-import { runHook } from '../hooks.ts';
-import { failureKind, logWarn } from '../log.ts';
+import { logWarn } from '../log.ts';
 import { csrfError } from '../request/csrf.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
@@ -15,6 +13,7 @@ import { readSession } from '../session/read.ts';
 import { SESSION_UNKNOWN } from '../session/storage/types.ts';
 import type { Session } from '../session/types.ts';
 import { readLogoutScope } from './logout-scope.ts';
+import { sessionEnded } from './session-ended.ts';
 
 /**
  * POST <auth>/logout, `scope` (JSON or form field): `local` (default) ends this session, `others` the user's other
@@ -40,6 +39,7 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
     if (!ended) {
       return errorResponse(new BffError('bad_request', 'Ending other sessions needs a shared store: set UPSTASH_REDIS_REST_URL and _TOKEN, or REDIS_URL.'));
     }
+    for (const other of ended) await sessionEnded(other, rt, 'ended_by_user');
     if (scope === 'others') return isForm ? new NextResponse(null, seeOther(req, config, '/')) : NextResponse.json({ ok: true, scope });
   }
   if (session && value) await endHere(value, session, rt);
@@ -55,17 +55,8 @@ export async function logout(req: NextRequest, rt: BffRuntime): Promise<Response
 
 const unavailable = () => new BffError('session_unavailable', 'Sessions cannot be changed right now. Please try again shortly.', { retryAfter: 5 });
 
-/** Ends this session where it lives (every copy, every instance), tells the hook, and revokes it upstream. */
+/** Ends this session where it lives (every copy, every instance), then tells the hook and revokes it upstream. */
 async function endHere(value: string, session: Session, rt: BffRuntime): Promise<void> {
   await rt.sessions.end(value, session).catch(() => logWarn('session_store_unavailable'));
-  await runHook(rt.hooks, 'onLogout', { user: session.user, sessionId: session.sid, reason: 'logout' });
-  try {
-    const call = await rt.adapter.logout(session);
-    if (call) {
-      const reply = await callBackend(rt.config.backendUrl, call, rt.config.logoutTimeoutMs, rt.fetch);
-      if (reply.status >= 400) logWarn('logout_revocation_refused', { status: reply.status });
-    }
-  } catch (error) {
-    logWarn('logout_revocation_failed', { reason: failureKind(error) });
-  }
+  await sessionEnded(session, rt, 'logout');
 }

@@ -8,6 +8,8 @@ export class MemoryStore implements KvStore {
   readonly sets = new Map<string, { members: Set<string>; until: number }>();
   /** Every operation fails. */
   failing = false;
+  /** Reads made (get and getMany), by key. */
+  readonly reads: string[] = [];
   /** Only these operations fail (`set` covers every write, `get` every read). */
   readonly failOn = new Set<Op>();
 
@@ -31,11 +33,13 @@ export class MemoryStore implements KvStore {
 
   async get(key: string) {
     this.check('get');
+    this.reads.push(key);
     return this.live(key)?.value ?? null;
   }
 
   async getMany(keys: string[]) {
     this.check('get');
+    this.reads.push(...keys);
     return keys.map((k) => this.live(k)?.value ?? null);
   }
 

@@ -9,6 +9,8 @@ export function rotatingBackend(clock: () => number, options: { ttlMs?: number; 
   const spent = new Set<string>();
   const live = new Map<string, number>(); // access token -> expiry
   const redeemed: string[] = [];
+  /** Refresh tokens the BFF revoked at logout. */
+  const revoked: string[] = [];
   let issued = 0;
   const backend = fakeFetch(async (url, init) => {
     if (url.pathname.endsWith('/auth/refresh')) {
@@ -41,10 +43,13 @@ export function rotatingBackend(clock: () => number, options: { ttlMs?: number; 
       }
       return grant;
     }
-    if (url.pathname.endsWith('/auth/logout')) return Response.json({ ok: true });
+    if (url.pathname.endsWith('/auth/logout')) {
+      revoked.push(JSON.parse(String(init.body)).refresh_token as string);
+      return Response.json({ ok: true });
+    }
     const bearer = new Headers(init.headers).get('authorization')?.slice('Bearer '.length) ?? '';
     const exp = live.get(bearer);
     return exp !== undefined && exp > clock() ? Response.json({ data: [] }) : Response.json({ message: 'expired' }, { status: 401 });
   });
-  return { ...backend, redeemed, issue: (n: number, exp: number) => live.set(`access-${n}`, exp) };
+  return { ...backend, redeemed, revoked, issue: (n: number, exp: number) => live.set(`access-${n}`, exp) };
 }

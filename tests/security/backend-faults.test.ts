@@ -31,6 +31,16 @@ describe.each(RUNTIMES)('backend faults: honest JSON answers (%s)', (runtime) =>
     expect(await res.json()).toMatchObject({ error: 'backend_error', message: 'The backend failed (HTTP 500).' });
   });
 
+  it('a decompression bomb (a small gzip answer that decodes past 32 MiB) → 502 JSON, never buffered whole', async () => {
+    const res = await c.app('/api/backend/echo/bomb?bomb=64', { jar });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: 'backend_error' });
+    // Under the bound, an encoded answer is decoded as fetch would.
+    const fine = await c.app('/api/backend/echo/bomb?bomb=1', { jar });
+    expect(fine.status).toBe(200);
+    expect((await fine.arrayBuffer()).byteLength).toBe(1024 * 1024);
+  });
+
   it('an answer cut short after its headers → 502 JSON at once, never a hang or half a body', async () => {
     const started = Date.now();
     const res = await c.app('/api/backend/echo/cut?cut=1', { jar });

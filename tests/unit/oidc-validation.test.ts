@@ -1,6 +1,7 @@
 import { base64url, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authRoute } from '@/edge/auth/routes';
+import { recentlyAuthenticated } from '@/edge/server/step-up';
 import { openSession } from '@/edge/session/codec';
 import { sealTransaction } from '@/edge/oidc/transaction';
 import type { BffRuntime } from '@/edge/runtime';
@@ -238,5 +239,14 @@ describe('step-up with an OpenID provider (max_age and auth_time)', () => {
     const fresh = await withAuthTime(now - 10);
     expect(fresh.location.pathname).toBe('/settings');
     expect(fresh.session?.authenticatedAt).toBe((now - 10) * 1000);
+  });
+
+  it('a provider session without auth_time (a silent SSO sign-in) is never recently authenticated; a password sign-in is, by its time', () => {
+    const now = Date.now();
+    const base = { accessToken: 'a', accessExpiresAt: now + 60_000, refreshExpiresAt: now + 3_600_000, user: { id: 'u' }, signedInAt: now - 1_000 };
+    expect(recentlyAuthenticated({ ...base, provider: { sub: 'u' } }, 300, now)).toBe(false);
+    expect(recentlyAuthenticated({ ...base, provider: { sub: 'u' }, authenticatedAt: now - 5_000 }, 300, now)).toBe(true);
+    expect(recentlyAuthenticated(base, 300, now)).toBe(true);
+    expect(recentlyAuthenticated({ ...base, signedInAt: now - 301_000 }, 300, now)).toBe(false);
   });
 });

@@ -107,6 +107,61 @@ describe('server-held sessions (SESSION_MODE=server)', () => {
     for (const c of [laptop, tablet]) expect((await api(a, c)).status).toBe(401);
   });
 
+  it('a cookie with the right id and another key is signed out on every instance, before and after a refresh; the owner stays signed in', async () => {
+    const { a, b, clock, backend } = await stack(SERVER, 20_000);
+    const victim = await login(a);
+    const [name, value] = victim.split('=');
+    const forged = `${name}=${value.split('.')[0]}.${'A'.repeat(43)}`;
+    expect((await api(a, victim)).status).toBe(200); // the record is in a's cache now
+    for (const rt of [a, b]) expect((await api(rt, forged)).status).toBe(401);
+    clock.advance(25_000); // the access token has expired: a refresh is due
+    for (const rt of [a, b]) expect((await api(rt, forged)).status).toBe(401);
+    expect(backend.redeemed.filter((r) => r.startsWith('refresh-'))).toEqual([]); // the forged cookie redeemed nothing, re-sealed nothing
+    expect((await api(a, victim)).status).toBe(200);
+    clock.advance(1_500);
+    for (const rt of [a, b]) expect((await api(rt, victim)).status).toBe(200);
+    for (const rt of [a, b]) expect((await api(rt, forged)).status).toBe(401);
+  });
+
+  it('a well-formed cookie naming no session costs at most one store read per id per second', async () => {
+    const { a, clock, store } = await stack();
+    const unknown = `__Host-bff_session=${'B'.repeat(22)}.${'C'.repeat(43)}`;
+    for (let i = 0; i < 20; i++) expect((await api(a, unknown)).status).toBe(401);
+    const reads = () => store.reads.filter((k) => k.includes('B'.repeat(22))).length;
+    expect(reads()).toBe(1);
+    clock.advance(1_001);
+    await api(a, unknown);
+    expect(reads()).toBe(2);
+  });
+
+  it('a session used every few minutes past its first lifetime stays listed, and others, endSession(id) and global end it, revoked upstream and told to onLogout', async () => {
+    const ended: string[] = [];
+    const { a, b, clock, backend } = await stack({ ...SERVER, SESSION_IDLE_SECONDS: '600' }, 3600_000);
+    for (const rt of [a, b]) rt.hooks = { onLogout: (e) => void ended.push(`${e.reason}:${e.sessionId}`) };
+    let phone = await login(b, 'Safari');
+    clock.advance(60_000);
+    const laptop = await login(a, 'Firefox');
+    // 40 minutes of use, every 5: well past the 10-minute idle window the index first had.
+    for (let i = 0; i < 8; i++) {
+      phone = await useEvery(b, clock, phone, 5 * 60_000, 1);
+      await useEvery(a, clock, laptop, 0, 1);
+    }
+    const listed = (await (await auth(a, 'sessions', laptop)).json()).sessions as { id: string; userAgent: string }[];
+    expect(listed.map((s) => s.userAgent).sort()).toEqual(['Firefox', 'Safari']);
+    expect((await auth(a, 'logout', laptop, { scope: 'others' })).status).toBe(200);
+    clock.advance(1_001);
+    expect((await api(b, phone)).status).toBe(401);
+    expect(backend.revoked).toHaveLength(1);
+    expect(ended).toEqual([`ended_by_user:${listed.find((s) => s.userAgent === 'Safari')!.id}`]);
+    // global: every session, this one too, each revoked once.
+    const tablet = await login(b, 'Chrome');
+    expect((await auth(a, 'logout', laptop, { scope: 'global' })).status).toBe(200);
+    clock.advance(1_001);
+    for (const c of [laptop, tablet]) expect((await api(b, c)).status).toBe(401);
+    expect(backend.revoked).toHaveLength(3);
+    expect(ended.map((e) => e.split(':')[0])).toEqual(['ended_by_user', 'ended_by_user', 'logout']);
+  });
+
   it('a bad scope is a 400 with the field named', async () => {
     const { a } = await stack();
     const cookie = await login(a);

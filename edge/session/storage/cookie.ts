@@ -58,11 +58,11 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
       const at = new Date(session.signedInAt ?? now()).toISOString();
       return session.sid ? [{ id: session.sid, current: true, createdAt: at, lastSeenAt: new Date(now()).toISOString() }] : [];
     },
-    endOthers: (_value, session) => revocations.endUserSessions(session),
-    async endById(value, session, id) {
-      if (id !== session.sid) return false;
+    endOthers: async (_value, session) => ((await revocations.endUserSessions(session)) ? [] : false),
+    async endById(_value, session, id) {
+      if (id !== session.sid) return undefined;
       await revocations.revoke(session);
-      return true;
+      return session;
     },
     fits,
   };

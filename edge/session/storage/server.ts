@@ -20,6 +20,11 @@ interface SessionRecord {
   v: 1;
   /** The session, a JWE under the per-session key. */
   s: string;
+  /**
+   * The same session under the deployment's record key (SESSION_SECRET-derived, never a cookie key): lets the BFF end
+   * this session for its user from another one (revoke upstream, tell the hook) and drop it when the provider ended it.
+   */
+  r?: string;
   /** The sign-in's id, for the sessions list and `endSession(id)`. */
   sid: string;
   /** Created and last seen, epoch ms. */
@@ -34,6 +39,8 @@ const userKey = async (userId: string) => `bff:user-sessions:${await digestKey(u
 interface ServerStorageDeps {
   config: Pick<BffConfig, 'session'>;
   store: KvStore;
+  /** keyringFor(secrets, 'server-record'): seals each record's `r`. */
+  recordKeyring: SessionKeyring;
   revocations: RevocationList;
   now: () => number;
 }
@@ -45,7 +52,7 @@ interface ServerStorageDeps {
  * the cookie alone reveals nothing. Ending a session deletes its record; an instance reuses a record it read for at
  * most DEFAULTS.serverSessionCacheMs, so an ended session is refused everywhere within that.
  */
-export function serverStorage({ config, store, revocations, now }: ServerStorageDeps): SessionStorage {
+export function serverStorage({ config, store, recordKeyring, revocations, now }: ServerStorageDeps): SessionStorage {
   const { idleMs, maxAgeMs } = config.session;
   // Keyed by id, each entry with the key that opened it: a hit counts only for that same key.
   const cache = new Map<string, { key: string; session: Session; record: SessionRecord; until: number }>();
@@ -113,14 +120,8 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     if (hit) return hit;
     if (missed(id) || missed(`${id}.${key}`)) return null;
     const raw = await store.get(recordKey(id));
-    if (raw === null) return miss(id);
-    let record: SessionRecord;
-    try {
-      record = JSON.parse(raw) as SessionRecord;
-    } catch {
-      return miss(id);
-    }
-    if (record.v !== 1 || typeof record.s !== 'string') return miss(id);
+    const record = raw === null ? undefined : parseRecord(raw);
+    if (!record) return miss(id);
     const opened = await openSession(record.s, await ringFor(key));
     if (!opened) return miss(`${id}.${key}`);
     const session = { ...opened, lastSeenAt: record.l };
@@ -135,24 +136,35 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     await store.removeMember(await userKey(session.user.id), id).catch(() => undefined);
   }
 
-  /** The user's records, read together; ids whose record is gone are dropped from the index on the way. */
-  async function recordsOf(session: Session): Promise<{ id: string; record: SessionRecord }[]> {
+  /**
+   * The user's live records, read together, each with its session where its record copy opens. Ids whose record is
+   * gone, and records of sessions the provider ended (back-channel logout), leave the index on the way.
+   */
+  async function recordsOf(session: Session): Promise<{ id: string; record: SessionRecord; session?: Session }[]> {
     const index = await userKey(session.user.id);
     const ids = await store.members(index);
     const raws = await store.getMany(ids.map(recordKey));
-    const found: { id: string; record: SessionRecord }[] = [];
+    const found: { id: string; record: SessionRecord; session?: Session }[] = [];
     for (const [i, raw] of raws.entries()) {
-      if (raw === null) {
+      const record = raw === null ? undefined : parseRecord(raw);
+      if (!record) {
         await store.removeMember(index, ids[i]).catch(() => undefined);
         continue;
       }
-      try {
-        found.push({ id: ids[i], record: JSON.parse(raw) as SessionRecord });
-      } catch {
-        // A record we cannot read is nobody's session.
+      const opened = record.r ? await openSession(record.r, recordKeyring) : null;
+      if (opened && (await revocations.isRevoked(opened))) {
+        await remove(ids[i], opened).catch(() => undefined);
+        continue;
       }
+      found.push({ id: ids[i], record, session: opened ?? undefined });
     }
     return found;
+  }
+
+  /** Ends the records, and hands back the sessions among them that could be read (for the hook and upstream). */
+  async function endRecords(records: { id: string; session?: Session }[], owner: Session): Promise<Session[]> {
+    for (const { id, session } of records) await remove(id, session ?? owner);
+    return records.flatMap(({ session }) => (session ? [session] : []));
   }
 
   return {
@@ -181,8 +193,8 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       if (!handle) return;
       const loaded = await load(handle.id, handle.key);
       if (!loaded) return;
-      const s = await sealSession(next.session, await ringFor(handle.key));
-      await write(handle.id, handle.key, next.session, { ...loaded.record, s });
+      const [s, r] = await Promise.all([sealSession(next.session, await ringFor(handle.key)), sealSession(next.session, recordKeyring)]);
+      await write(handle.id, handle.key, next.session, { ...loaded.record, s, r });
     },
     // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
     cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
@@ -199,8 +211,8 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
       const key = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
       const t = now();
       try {
-        const s = await sealSession(session, await ringFor(key));
-        const record: SessionRecord = { v: 1, s, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
+        const [s, r] = await Promise.all([sealSession(session, await ringFor(key)), sealSession(session, recordKeyring)]);
+        const record: SessionRecord = { v: 1, s, r, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
         await write(id, key, session, record);
       } catch {
         logWarn('session_store_unavailable');
@@ -231,19 +243,26 @@ export function serverStorage({ config, store, revocations, now }: ServerStorage
     },
     async endOthers(value, session) {
       const current = parse(value)?.id;
-      for (const { id } of await recordsOf(session)) {
-        if (id !== current) await remove(id, session);
-      }
-      return true;
+      return endRecords((await recordsOf(session)).filter(({ id }) => id !== current), session);
     },
     async endById(_value, session, sid) {
       const target = (await recordsOf(session)).find(({ record }) => record.sid === sid);
-      if (!target) return false;
-      await remove(target.id, session);
-      return true;
+      if (!target) return undefined;
+      const [ended] = await endRecords([target], session);
+      return ended ?? session;
     },
     fits: () => true,
   };
+}
+
+/** A record as stored, or undefined for anything that is not one. */
+function parseRecord(raw: string): SessionRecord | undefined {
+  try {
+    const record = JSON.parse(raw) as SessionRecord;
+    return record.v === 1 && typeof record.s === 'string' ? record : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Compares two secrets in time that depends on their length only. */

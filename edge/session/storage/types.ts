@@ -35,10 +35,13 @@ export interface SessionStorage {
   end(value: string, session: Session): Promise<void>;
   /** The user's sessions (cookie mode: only the one asking, nothing else is known). */
   list(value: string, session: Session): Promise<SessionSummary[]>;
-  /** Ends the user's other sessions (this one is `end`'s); false when this deployment cannot. */
-  endOthers(value: string, session: Session): Promise<boolean>;
-  /** Ends one of the user's sessions by its id; false when it is not one of theirs. */
-  endById(value: string, session: Session, id: string): Promise<boolean>;
+  /**
+   * Ends the user's other sessions (this one is `end`'s): those of them it could read, for the hook and upstream
+   * revocation (cookie mode: none; the others are revoked by time); false when this deployment cannot.
+   */
+  endOthers(value: string, session: Session): Promise<Session[] | false>;
+  /** Ends one of the user's sessions by its id: that session (as far as it could be read), undefined when not theirs. */
+  endById(value: string, session: Session, id: string): Promise<Session | undefined>;
   /** Whether a sealed session can be kept at all (cookie mode: the cookie budget). */
   fits(sealed: string): boolean;
 }
