@@ -38,7 +38,7 @@ async function login(rt: BffRuntime, userAgent = 'Firefox'): Promise<string> {
 const api = (rt: BffRuntime, cookie: string) => handle(request('/api/backend/notes', { headers: { cookie } }), rt);
 
 /** `times` API calls `everyMs` apart, each answered 200; returns the cookie as the browser holds it afterwards. */
-async function useEvery(rt: BffRuntime, clock: { advance(ms: number): void }, cookie: string, everyMs: number, times: number): Promise<string> {
+async function callEvery(rt: BffRuntime, clock: { advance(ms: number): void }, cookie: string, everyMs: number, times: number): Promise<string> {
   for (let i = 0; i < times; i++) {
     clock.advance(everyMs);
     const res = await api(rt, cookie);
@@ -143,8 +143,8 @@ describe('server-held sessions (SESSION_MODE=server)', () => {
     const laptop = await login(a, 'Firefox');
     // 40 minutes of use, every 5: well past the 10-minute idle window the index first had.
     for (let i = 0; i < 8; i++) {
-      phone = await useEvery(b, clock, phone, 5 * 60_000, 1);
-      await useEvery(a, clock, laptop, 0, 1);
+      phone = await callEvery(b, clock, phone, 5 * 60_000, 1);
+      await callEvery(a, clock, laptop, 0, 1);
     }
     const listed = (await (await auth(a, 'sessions', laptop)).json()).sessions as { id: string; userAgent: string }[];
     expect(listed.map((s) => s.userAgent).sort()).toEqual(['Firefox', 'Safari']);
@@ -191,14 +191,14 @@ describe('idle timeout and absolute lifetime', () => {
     ['cookie mode', { SESSION_IDLE_SECONDS: '600' }],
   ])('%s: used every 5 minutes it lives on; unused for 11 minutes it ends', async (_name, env) => {
     const { a, clock } = await stack(env as Record<string, string>, 3600_000);
-    const cookie = await useEvery(a, clock, await login(a), 5 * 60_000, 4);
+    const cookie = await callEvery(a, clock, await login(a), 5 * 60_000, 4);
     clock.advance(11 * 60_000);
     expect((await api(a, cookie)).status).toBe(401);
   });
 
   it('SESSION_MAX_AGE_SECONDS ends a session however often it is refreshed', async () => {
     const { a, clock } = await stack({ SESSION_MAX_AGE_SECONDS: '3600' }, 20 * 60_000);
-    const cookie = await useEvery(a, clock, await login(a), 19 * 60_000, 3);
+    const cookie = await callEvery(a, clock, await login(a), 19 * 60_000, 3);
     clock.advance(5 * 60_000); // 62 minutes after sign-in
     expect((await api(a, cookie)).status).toBe(401);
   });
