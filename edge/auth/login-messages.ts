@@ -1,3 +1,5 @@
+import { lookup } from '../lookup.ts';
+
 /** An error a login page shows: from the login API's JSON answer, or the `error`/`retryAfter` of a `?error=` redirect. */
 export interface LoginErrorInfo {
   code: string;
@@ -43,5 +45,5 @@ export function loginErrorMessage(error: LoginErrorInfo): string {
     return `Too many attempts, try again in ${wait} s.`;
   }
   if (error.message && OWN_MESSAGE.has(error.code)) return error.message;
-  return SENTENCES[error.code] ?? 'Signing in failed. Please try again.';
+  return lookup(SENTENCES, error.code) ?? 'Signing in failed. Please try again.';
 }

@@ -1,4 +1,5 @@
 import type { ClientAuthConfig, ClientAuthMethod, PrivateKeyConfig, SigningAlg } from './types.ts';
+import { lookup } from '../lookup.ts';
 
 const METHODS: Record<string, ClientAuthMethod> = {
   basic: 'client_secret_basic',
@@ -17,7 +18,7 @@ export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'PS256', 'ES256', '
  */
 export function readClientAuth(read: (name: string) => string | undefined, problems: string[]): ClientAuthConfig {
   const raw = read('AUTH_CLIENT_AUTH');
-  const method = raw === undefined ? undefined : METHODS[raw];
+  const method = raw === undefined ? undefined : lookup(METHODS, raw);
   if (raw !== undefined && !method) {
     problems.push(`AUTH_CLIENT_AUTH must be client_secret_basic (or basic), client_secret_post (or body) or private_key_jwt: got "${raw}".`);
   }

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable, Transform, type Duplex } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { DECODED_BODY_LIMIT, decodedTooLarge, hasNoBody, readWhole, type Forwarder, type Upstream } from './upstream.ts';
+import { lookup } from '../lookup.ts';
 
 const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
@@ -46,7 +47,7 @@ export function nodeForwarder(): Forwarder {
           return;
         }
         const coding = answered.get('content-encoding')?.trim().toLowerCase();
-        const decode = coding && coding !== 'identity' ? DECODERS[coding] : undefined;
+        const decode = coding && coding !== 'identity' ? lookup(DECODERS, coding) : undefined;
         // A short answer of declared length is read whole: one buffer instead of a stream (a cut one is an error).
         if (readWhole(answered.get('content-length'))) readAll(bodyOf(res, decode)).then((whole) => resolve({ ...head, body: whole }), reject);
         else resolve({ ...head, body: Readable.toWeb(bodyOf(res, decode)) as ReadableStream<Uint8Array> });
