@@ -2,8 +2,8 @@
 // `next-edge-bff init`: adds the BFF to an existing Next.js app (app router, TypeScript). Writes only what is missing,
 // never overwrites a file: running it twice changes nothing. `--dry-run` says what it would do; `--yes` asks nothing.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 
 const MATCHER = `['/api/:path*', '/((?!api/|_next/static|_next/image|favicon\\\\.ico|.*\\\\.[^/]+$).*)']`;
@@ -22,6 +22,29 @@ function nextMajor(root) {
   } catch {
     return 16;
   }
+}
+
+/**
+ * `root/path`, refused unless every part of it that exists is a plain file or folder inside the app: init writes
+ * only inside the app, never through a symbolic link (a linked `.env.local` or `lib/` would take the new secret or
+ * code elsewhere).
+ */
+function inside(root, path) {
+  const real = realpathSync(root);
+  let at = real;
+  for (const part of path.split(/[\\/]/).filter(Boolean)) {
+    at = join(at, part);
+    let stat;
+    try {
+      stat = lstatSync(at);
+    } catch {
+      break; // created by init from here on
+    }
+    if (stat.isSymbolicLink()) throw new Error(`next-edge-bff init: ${relative(real, at)} is a symbolic link; init writes only inside the app. Nothing was written there.`);
+  }
+  const full = join(real, path);
+  if (!full.startsWith(real + sep)) throw new Error(`next-edge-bff init: ${path} is outside the app.`);
+  return full;
 }
 
 /** An import path from `from` (a file) to `to` (a file without extension), as TypeScript resolves it. */
@@ -130,15 +153,21 @@ export async function init(args, root = process.cwd()) {
   if (unknown.length) throw new Error(`next-edge-bff init: unknown option ${unknown[0]} (--yes, --dry-run, --proxy, --middleware)`);
   const dry = flags.has('--dry-run');
   const { base, app, lib } = layout(root);
+  // Every place init may write, checked before the first write: a refusal leaves the app as it was.
+  for (const path of [lib, join(app, 'api'), join(app, 'login'), base, '.env.local', 'package.json', 'next.config.ts']) if (path) inside(root, path);
   const actions = [];
   const note = (line) => actions.push(line);
   const write = (path, content) => {
-    const full = join(root, path);
+    const full = inside(root, path);
     if (existsSync(full)) return note(readFileSync(full, 'utf8') === content ? `unchanged  ${path}` : `kept       ${path} (exists; not overwritten)`);
     note(`created    ${path}`);
     if (dry) return;
     mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, content);
+    // Exclusively: a file that appeared since the check is never overwritten.
+    writeFileSync(full, content, { flag: 'wx' });
+  };
+  const rewrite = (path, content) => {
+    if (!dry) writeFileSync(inside(root, path), content);
   };
 
   // Next looks for middleware.ts/proxy.ts next to app/ (the project root, or src/).
@@ -169,7 +198,7 @@ export async function init(args, root = process.cwd()) {
     // Composed, never overwritten: the app's own file moves aside and runs after the BFF's decision.
     const moved = existing.replace(/(middleware|proxy)\.(ts|js)$/, 'app-$1.$2');
     note(`moved      ${existing} → ${moved} (it now runs after the BFF, on the BFF's matcher)`);
-    if (!dry) renameSync(join(root, existing), join(root, moved));
+    if (!dry) renameSync(inside(root, existing), inside(root, moved));
     write(entry, composedModule(kind, importPath(entry, join(lib, 'bff')), importPath(entry, moved.replace(/\.(ts|js)$/, ''))));
   } else write(entry, middlewareModule(kind, importPath(entry, join(lib, 'bff'))));
 
@@ -182,11 +211,11 @@ export async function init(args, root = process.cwd()) {
     else if (wrapped === undefined) note(`change     ${configFile} by hand: wrap the exported config, \`export default withBff(config)\` with \`import { withBff } from 'next-edge-bff/next-config'\``);
     else {
       note(`wrapped    ${configFile} in withBff()`);
-      if (!dry) writeFileSync(join(root, configFile), wrapped);
+      rewrite(configFile, wrapped);
     }
   }
 
-  const envFile = join(root, '.env.local');
+  const envFile = inside(root, '.env.local');
   const env = existsSync(envFile) ? readFileSync(envFile, 'utf8') : '';
   const missing = [
     ['BACKEND_URL', '# your API, e.g. https://api.example.com'],
@@ -197,8 +226,20 @@ export async function init(args, root = process.cwd()) {
   else {
     note(`added      ${missing.map(([n]) => n).join(', ')} to .env.local${missing.some(([n]) => n === 'BACKEND_URL') ? ' (set BACKEND_URL to your API)' : ''}`);
     const lines = missing.map(([name, value]) => (value.startsWith('#') ? `${name}=  ${value}` : `${name}=${value}`));
-    if (!dry) writeFileSync(envFile, `${env}${env && !env.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+    rewrite('.env.local', `${env}${env && !env.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
   }
+
+  // `next start` takes any X-Forwarded-For a client sends; `next-edge-bff start` takes the address from the connection.
+  const pkgFile = inside(root, 'package.json');
+  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : undefined;
+  const startScript = pkg?.scripts?.start;
+  if (!pkg) note('change     package.json by hand: start the app with `next-edge-bff start`');
+  else if (startScript === 'next-edge-bff start') note('unchanged  package.json start script');
+  else if (startScript === undefined || startScript === 'next start') {
+    note(`changed    package.json "start": "next-edge-bff start" (the client's address from the connection, not from a header anyone can send; behind a proxy set TRUSTED_PROXY_COUNT)`);
+    const indent = /^\s+/m.exec(readFileSync(pkgFile, 'utf8'))?.[0] ?? '  ';
+    rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, start: 'next-edge-bff start' } }, null, indent)}\n`);
+  } else note(`kept       package.json "start": "${startScript}" (run the app with \`next-edge-bff start\`, or set TRUSTED_PROXY_COUNT behind a proxy)`);
 
   for (const line of actions) console.log(`${dry ? '(dry run) ' : ''}${line}`);
   console.log(`\nNext: set BACKEND_URL (and AUTH_PRESET for your API's contract) in .env.local, then \`next dev\`; \`npx next-edge-bff doctor\` checks the set-up.`);

@@ -44,6 +44,7 @@ export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<F
     { level: 'ok', message: `Configuration loads: preset ${config.auth.preset}, sessions in the ${config.session.mode === 'server' ? 'store' : 'cookie'}${config.store ? `, store ${config.store.kind}` : ', no store'}.` },
   ];
   findings.push(...browserWarnings(config, env));
+  findings.push(...startScriptCheck(config, options.dir ?? '.'));
   findings.push(await backendProbe(config, client, options.fetch ?? fetch));
   findings.push(...matcherCheck(config, options.dir ?? '.'));
   return findings;
@@ -62,6 +63,26 @@ function browserWarnings(config: BffConfig, env: Env): Finding[] {
     out.push({ level: 'warn', message: 'TRUSTED_PROXY_COUNT=0 outside Vercel: start with `npx next-edge-bff start` when directly exposed, or set TRUSTED_PROXY_COUNT to the number of proxies in front.' });
   }
   return out;
+}
+
+/**
+ * Plain `next start` trusts any X-Forwarded-For a client sends, so without a trusted proxy count the per-network
+ * login limit is forgeable; `next-edge-bff start` takes the address from the connection.
+ */
+function startScriptCheck(config: BffConfig, dir: string): Finding[] {
+  let start: unknown;
+  try {
+    start = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, unknown> }).scripts?.start;
+  } catch {
+    return [];
+  }
+  if (typeof start !== 'string' || !/(^|[\s;&|])next start\b/.test(start) || config.clientIp.onVercel || config.clientIp.trustedProxyCount > 0) return [];
+  return [
+    {
+      level: 'warn',
+      message: `package.json starts the app with plain \`next start\` and TRUSTED_PROXY_COUNT is 0: a client can send any X-Forwarded-For and escape the per-network login limit. Use "start": "next-edge-bff start", or set TRUSTED_PROXY_COUNT to the number of proxies in front.`,
+    },
+  ];
 }
 
 /** Signs in as nobody@example.invalid: a backend speaking the preset's contract answers "wrong credentials". */

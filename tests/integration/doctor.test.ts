@@ -48,9 +48,13 @@ describe('next-edge-bff doctor', () => {
     try {
       mkdirSync(join(dir, '.next/server'), { recursive: true });
       writeFileSync(join(dir, '.next/server/middleware-manifest.json'), JSON.stringify({ middleware: { '/': { matchers: [{ regexp: '^/dashboard(?:/.*)?$' }] } } }));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'next start' } }));
       const findings = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', APP_URL: 'http://intranet.example:3000', BACKEND_URL: envelopeUrl }, { dir });
       expect(warnings(findings).join('\n')).toContain('APP_URL is plain http on intranet.example: browsers drop the Secure session cookie there');
       expect(warnings(findings).join('\n')).toContain('npx next-edge-bff start');
+      expect(warnings(findings).join('\n')).toContain('package.json starts the app with plain `next start` and TRUSTED_PROXY_COUNT is 0');
+      const behindProxy = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', TRUSTED_PROXY_COUNT: '1', BACKEND_URL: envelopeUrl }, { dir });
+      expect(warnings(behindProxy).join('\n')).not.toContain('package.json starts the app');
       expect(errors(findings)).toEqual(["The middleware's matcher misses /api/auth/session, /api/backend/x: those requests would bypass the BFF. Use the matcher from the README."]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
