@@ -30,9 +30,19 @@ export interface TestSessionCookie {
   header: string;
 }
 
-/** A session cookie for `user`, sealed exactly as a sign-in seals it (cookie mode; server mode keeps sessions in the store). */
+let warned = false;
+
+/**
+ * A session cookie for `user`, sealed exactly as a sign-in seals it (cookie mode; server mode keeps sessions in the store).
+ * Whoever holds SESSION_SECRET can mint a session for anyone this way: run it with a test-only secret, never the
+ * production one (it says so once when the environment it reads is NODE_ENV=production).
+ */
 export async function sessionCookie(options: SessionCookieOptions): Promise<TestSessionCookie> {
   const env = options.env ?? process.env;
+  if (env.NODE_ENV === 'production' && !warned) {
+    warned = true;
+    console.warn('next-edge-bff/testing: sessionCookie() signs anyone in with this SESSION_SECRET. Use a test-only secret, never your production one.');
+  }
   // Only the secret and the cookie settings matter here: the rest is filled in so the app's own rules can run.
   const config = loadConfig({ BACKEND_URL: 'http://backend.invalid', APP_URL: 'http://localhost:3000', ...env });
   const now = Date.now();
