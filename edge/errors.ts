@@ -58,13 +58,31 @@ export class BffError extends Error {
   }
 }
 
+/** Why a store call failed: no answer in time, no connection, or the server's own error reply. */
+export type StoreFailure = 'timeout' | 'connection' | 'reply';
+
 /** A store call failed (network, timeout, an error answer); callers degrade as refresh/ and ratelimit/ describe. */
 export class StoreError extends Error {
   readonly code = 'store_unavailable' as const;
+  readonly kind: StoreFailure;
+  /** For a reply: the server's error name (`CROSSSLOT`, `READONLY`, `MOVED`…), safe to log; never its message. */
+  readonly reply?: string;
 
-  constructor(message: string) {
+  constructor(message: string, kind: StoreFailure = 'connection') {
     super(message);
     this.name = 'StoreError';
+    this.kind = kind;
+    this.reply = kind === 'reply' ? /^[A-Z][A-Z_-]{1,31}\b/.exec(message)?.[0] : undefined;
+  }
+
+  /** A client library's error, classified. */
+  static from(error: unknown): StoreError {
+    if (error instanceof StoreError) return error;
+    const message = error instanceof Error ? error.message : 'store command failed';
+    const name = (error as { name?: string } | null)?.name;
+    if (name === 'ReplyError') return new StoreError(message, 'reply');
+    if (name === 'TimeoutError' || name === 'AbortError' || /timed? ?out/i.test(message)) return new StoreError(message, 'timeout');
+    return new StoreError(message, 'connection');
   }
 }
 

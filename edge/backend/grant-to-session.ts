@@ -26,6 +26,8 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
     authenticatedAt: previous?.authenticatedAt ?? grant.authenticatedAt,
     idToken: grant.idToken ?? previous?.idToken,
     provider: previous?.provider ?? grant.provider,
+    // A refresh happens on a use: the idle window restarts from it (else short tokens make the idle timeout absolute).
+    lastSeenAt: previous ? now : undefined,
   };
   const inMs = (seconds?: number) => (seconds === undefined ? undefined : now + seconds * 1000);
   const accessExpiresAt =

@@ -39,6 +39,11 @@ export const DEFAULTS = {
   minSecretLength: 32,
   preset: 'envelope',
   storeTimeoutMs: 1_000,
+  /** After a store failover or reconnection, a missing session record is "unknown" (503) for this long, not "signed out". */
+  storeSettleMs: 15_000,
+  /** Consecutive store timeouts or lost connections that open the breaker, and how long it then fails fast. */
+  storeBreakerFailures: 3,
+  storeBreakerCoolDownMs: 2_000,
   rateLimitTimeoutMs: 1_000,
   edgeConfigKey: 'bff',
   policyTtlSeconds: 10,

@@ -5,7 +5,9 @@ import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
-import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig, StoreConfig } from './types.ts';
+import { parseBool, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
+import { readStore } from './store.ts';
+import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig } from './types.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -245,95 +247,10 @@ function readEdgeConfig(read: (name: string) => string | undefined, problems: st
   };
 }
 
-/**
- * Upstash's own names, or those the Vercel Marketplace integration sets (`KV_REST_API_*`); or REDIS_URL, a Redis or
- * Valkey server over TCP (Node runtime). One store: setting both kinds is a mistake worth saying.
- */
-function readStore(read: (name: string) => string | undefined, problems: string[]): StoreConfig | undefined {
-  const timeoutMs = parseInteger(read('STORE_TIMEOUT_MS'), 'STORE_TIMEOUT_MS', DEFAULTS.storeTimeoutMs, 50, problems);
-  const upstash = read('UPSTASH_REDIS_REST_URL') !== undefined || read('UPSTASH_REDIS_REST_TOKEN') !== undefined;
-  const [urlName, tokenName] = upstash ? ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'] : ['KV_REST_API_URL', 'KV_REST_API_TOKEN'];
-  const url = parseUrl(read(urlName), urlName, problems, false);
-  const token = read(tokenName);
-  const redisUrl = read('REDIS_URL');
-  if (redisUrl !== undefined && (url || token)) {
-    problems.push(`Set either REDIS_URL or ${urlName}/${tokenName}, not both: the BFF uses one store.`);
-    return undefined;
-  }
-  if (redisUrl !== undefined) return readRedisUrl(redisUrl, timeoutMs, problems);
-  if (!url && !token) return undefined;
-  if (!url || !token) {
-    problems.push(`Set both ${urlName} and ${tokenName}, or neither.`);
-    return undefined;
-  }
-  return { kind: 'upstash', url: url.toString().replace(/\/$/, ''), token, timeoutMs };
-}
-
-function readRedisUrl(value: string, timeoutMs: number, problems: string[]): StoreConfig | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://localhost:6379 or rediss://user:password@redis.example.com:6380/0.');
-    return undefined;
-  }
-  // Never echo the URL: it usually carries the password.
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    problems.push(`REDIS_URL must use redis:// or rediss:// (TLS): got "${url.protocol}//…".`);
-    return undefined;
-  }
-  if (!url.hostname) problems.push('REDIS_URL has no host, e.g. redis://localhost:6379.');
-  const db = url.pathname.replace(/^\//, '');
-  if (db && !/^\d+$/.test(db)) problems.push('REDIS_URL: the path, when present, is a database number (e.g. /0).');
-  return { kind: 'redis', url: value, timeoutMs };
-}
-
 function readJwt(read: (name: string) => string | undefined, problems: string[]): JwtVerificationConfig | undefined {
   const jwksUrl = parseUrl(read('AUTH_JWKS_URL'), 'AUTH_JWKS_URL', problems, false, false);
   const secret = read('AUTH_JWT_SECRET');
   if (jwksUrl && secret) problems.push('Set either AUTH_JWKS_URL or AUTH_JWT_SECRET, not both.');
   if (!jwksUrl && !secret) return undefined;
   return { jwksUrl, secret, issuer: read('AUTH_JWT_ISSUER'), audience: read('AUTH_JWT_AUDIENCE') };
-}
-
-/** `plain`: a base URL that paths are appended to, so no query, fragment or credentials. */
-function parseUrl(value: string | undefined, name: string, problems: string[], required: boolean, plain = true): URL | undefined {
-  if (!value) {
-    if (required) problems.push(`${name} is not set. Set it to your API's base URL, e.g. https://api.example.com.`);
-    return undefined;
-  }
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    if (plain && (url.search || url.hash || url.username || url.password)) {
-      problems.push(`${name} must be a plain http(s) URL without query, fragment or credentials: got "${redactedUrl(value)}".`);
-    }
-    return url;
-  } catch {
-    problems.push(`${name} must be an absolute http(s) URL: got "${redactedUrl(value)}".`);
-    return undefined;
-  }
-}
-
-/** A URL as an error may print it: credentials and query (where tokens and keys hide) masked. */
-function redactedUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@').replace(/[?#].*$/s, (rest) => `${rest[0]}…`);
-}
-
-function parseBool(value: string | undefined, name: string, fallback: boolean, problems: string[]): boolean {
-  if (value === undefined) return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  problems.push(`${name} must be "true" or "false": got "${value}".`);
-  return fallback;
-}
-
-function parseInteger(value: string | undefined, name: string, fallback: number, min: number, problems: string[]): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    problems.push(`${name} must be an integer ≥ ${min}: got "${value}".`);
-    return fallback;
-  }
-  return n;
 }

@@ -121,10 +121,25 @@ export interface UpstashStoreConfig {
   timeoutMs: number;
 }
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** REDIS_URL, read (config/store.ts): one server, a Cluster (any of its nodes), or Sentinel (its sentinels). */
 export interface RedisStoreConfig {
   kind: 'redis';
-  /** `redis://` or `rediss://` (TLS), with credentials and database as the URL gives them. */
-  url: string;
+  topology: 'single' | 'cluster' | 'sentinel';
+  /** The server (single), the cluster's seed nodes, or the sentinels. */
+  nodes: RedisNode[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+  db: number;
+  /** Sentinel: the master's name. */
+  master?: string;
+  /** Sentinel: REDIS_SENTINEL_PASSWORD, when the sentinels themselves need one. */
+  sentinelPassword?: string;
   /** Deadline of one store call; past it the caller degrades (see refresh/ and ratelimit/). */
   timeoutMs: number;
 }

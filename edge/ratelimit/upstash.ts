@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis';
 import type { RedisCommands } from '../store/commands.ts';
+import { hashTag } from '../store/hash-tag.ts';
 import type { WindowLimiter } from './types.ts';
 
 /**
@@ -13,15 +14,17 @@ export function upstashSlidingWindow(commands: RedisCommands, prefix: string, li
   const limiter = import('@upstash/ratelimit').then(
     ({ Ratelimit }) => new Ratelimit({ redis, prefix, limiter: Ratelimit.slidingWindow(limit, `${windowSeconds} s`), timeout: timeoutMs, analytics: false }),
   );
+  // The library keys a window as `<prefix>:<key>:<window>` and its script reads the current and the previous window
+  // together: a hash tag on the key keeps both in one slot on a Redis Cluster.
   return {
     async limit(key) {
-      const result = await (await limiter).limit(key);
+      const result = await (await limiter).limit(hashTag(key));
       if (result.reason === 'timeout') throw new Error('rate limiter timed out');
       return { success: result.success, resetAt: result.reset };
     },
     async refund(key) {
       // A negative rate is the library's refund: counted back without a limit check.
-      const result = await (await limiter).limit(key, { rate: -1 });
+      const result = await (await limiter).limit(hashTag(key), { rate: -1 });
       if (result.reason === 'timeout') throw new Error('rate limiter timed out');
     },
   };

@@ -1,6 +1,7 @@
 import { logWarn } from '../log.ts';
 import { openSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
+import { hashTag } from '../store/hash-tag.ts';
 import type { KvStore } from '../store/types.ts';
 import type { Session } from '../session/types.ts';
 import { unavailable, type RefreshOutcome } from './outcome.ts';
@@ -37,8 +38,10 @@ export interface CoordinationOptions {
  * the outcome could not be published, it is left to expire, so that nobody redeems the spent token in the meantime.
  */
 export async function coordinatedRefresh(key: string, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
-  const lockKey = `bff:refresh:lock:${key}`;
-  const keys = { outcome: `bff:refresh:outcome:${key}`, spent: `bff:refresh:spent:${key}` };
+  // One hash tag: the three keys are read together, also on a Redis Cluster.
+  const tag = hashTag(key);
+  const lockKey = `bff:refresh:${tag}:lock`;
+  const keys = { outcome: `bff:refresh:${tag}:outcome`, spent: `bff:refresh:${tag}:spent` };
   try {
     for (let poll = 0; ; poll++) {
       const published = await readOutcome(o, keys);

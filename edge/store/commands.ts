@@ -10,6 +10,8 @@ export interface RedisCommands {
   /** The two calls @upstash/ratelimit makes for single-region limits and resets. */
   evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
   eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
+  /** True for a short while after a failover or reconnection (DEFAULTS.storeSettleMs): data may be missing then. */
+  settling?(): boolean;
 }
 
 const DELETE_IF_VALUE = 'if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0';
@@ -51,5 +53,6 @@ export function kvStore(redis: RedisCommands): KvStore {
     async members(key) {
       return strings(await redis.command(['SMEMBERS', key]));
     },
+    settling: () => redis.settling?.() ?? false,
   };
 }

@@ -1,13 +1,15 @@
 /**
- * Redis or Valkey over TCP, for the Node runtime (`proxy.ts`, route handlers, Server Components): `REDIS_URL`.
- * Node only: store/connect.ts loads it only where `process.env.NEXT_RUNTIME` is not `edge`, so the edge bundle never
- * carries it. ioredis, not the `redis` package: a per-command timeout of its own (`commandTimeout`), fail-fast while
- * disconnected (`enableOfflineQueue: false`) with reconnects in the background, `rediss://` TLS from the URL, and raw
- * commands through `call()`, which is all the shared command layer (store/commands.ts) needs.
+ * Redis or Valkey over TCP, for the Node runtime (`proxy.ts`, route handlers, Server Components): `REDIS_URL`, one
+ * server, a Cluster or a master found through Sentinel (config/store.ts). Node only: store/connect.ts loads it only
+ * where `process.env.NEXT_RUNTIME` is not `edge`, so the edge bundle never carries it. ioredis, not the `redis`
+ * package: a per-command timeout of its own (`commandTimeout`), Cluster and Sentinel clients that follow failovers
+ * (slot refreshes on MOVED, `failoverDetector` on Sentinel's `+switch-master`), `rediss` TLS, and raw commands
+ * through `call()`, which is all the shared command layer (store/commands.ts) needs.
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisStoreConfig } from '../config/types.ts';
+import { DEFAULTS } from '../config/defaults.ts';
 import { StoreError } from '../errors.ts';
 import { logWarn } from '../log.ts';
 import type { RedisCommands } from './commands.ts';
@@ -24,42 +26,95 @@ function forStockRedis(script: string, shas: Map<string, string>): string {
   return stripped;
 }
 
-export function redisCommands(config: RedisStoreConfig): RedisCommands {
-  const client = new Redis(config.url, {
+/** A write that reached a demoted master (a failover in progress): reconnect, so the next command finds the new one. */
+const reconnectOnError = (error: Error) => /^READONLY\b/.test(error.message);
+
+function client(config: RedisStoreConfig): Redis | Cluster {
+  const common: RedisOptions = {
+    username: config.username,
+    password: config.password,
+    tls: config.tls ? {} : undefined,
     commandTimeout: config.timeoutMs,
     connectTimeout: Math.max(config.timeoutMs, 2_000),
-    enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    lazyConnect: false,
-  });
+    reconnectOnError,
+  };
+  if (config.topology === 'cluster') {
+    const options: ClusterOptions = {
+      redisOptions: common,
+      // A cluster client must queue while it (re)learns the slots; commandTimeout still bounds every command.
+      enableOfflineQueue: true,
+      enableAutoPipelining: true,
+      slotsRefreshTimeout: Math.max(config.timeoutMs, 1_000),
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
+    };
+    return new Cluster(config.nodes, options);
+  }
+  const fast = { ...common, enableOfflineQueue: false, db: config.db };
+  if (config.topology === 'sentinel') {
+    return new Redis({ ...fast, sentinels: config.nodes, name: config.master, sentinelPassword: config.sentinelPassword, failoverDetector: true, enableTLSForSentinelMode: config.tls });
+  }
+  const [{ host, port }] = config.nodes;
+  return new Redis({ ...fast, host, port });
+}
+
+export function redisCommands(config: RedisStoreConfig): RedisCommands {
+  const redis = client(config);
+  const cluster = redis instanceof Cluster;
   let warned = false;
-  client.on('error', () => {
+  let connected = false;
+  // When the topology last changed after the first connection: a reconnection may reach a promoted replica, or a
+  // node that came back empty (see `settling`).
+  let changedAt = 0;
+  const changed = () => {
+    if (connected) changedAt = Date.now();
+  };
+  redis.on('error', () => {
     // Logged once per outage; every caller already degrades on the failed command itself.
-    if (!warned) logWarn('store_connection_failed', { store: 'redis' });
+    if (!warned) logWarn('store_connection_failed', { store: 'redis', topology: config.topology });
     warned = true;
   });
-  client.on('ready', () => {
+  redis.on('ready', () => {
+    changed();
+    connected = true;
     warned = false;
+    if (!cluster) void warnIfCluster(redis as Redis);
   });
+  redis.on('+node', changed);
+  redis.on('-node', changed);
   const shas = new Map<string, string>();
   const ready = new Promise<void>((resolve) => {
-    if (client.status === 'ready') resolve();
-    client.once('ready', () => resolve());
+    if (redis.status === 'ready') resolve();
+    redis.once('ready', () => resolve());
     setTimeout(resolve, config.timeoutMs).unref?.();
   });
   async function command(args: (string | number)[]): Promise<unknown> {
     // The first commands of a cold start wait for the connection (bounded), instead of failing at once.
-    if (client.status !== 'ready') await ready;
+    if (redis.status !== 'ready') await ready;
+    const [name, ...rest] = args.map(String);
     try {
-      const [name, ...rest] = args.map(String);
-      return await client.call(name, ...rest);
+      // A cluster serves a multi-key read only within one slot: keys of different sessions are read one by one
+      // (pipelined per node by the client).
+      if (cluster && name === 'MGET') return await Promise.all(rest.map((key) => redis.get(key)));
+      return await redis.call(name, ...rest);
     } catch (error) {
-      throw new StoreError(error instanceof Error ? error.message : 'redis command failed');
+      throw StoreError.from(error);
     }
   }
   return {
     command,
     evalsha: (sha, keys, args) => command(['EVALSHA', shas.get(sha) ?? sha, keys.length, ...keys, ...args.map(String)]),
     eval: (script, keys, args) => command(['EVAL', forStockRedis(script, shas), keys.length, ...keys, ...args.map(String)]),
+    settling: () => changedAt > 0 && Date.now() - changedAt < DEFAULTS.storeSettleMs,
   };
+}
+
+/** A Cluster node behind a one-server URL fails later with CROSSSLOT and MOVED: say now what to set instead. */
+async function warnIfCluster(redis: Redis): Promise<void> {
+  try {
+    const info = String(await redis.call('INFO', 'cluster'));
+    if (/cluster_enabled:1/.test(info)) logWarn('store_is_cluster', { hint: 'REDIS_URL points at a Redis Cluster node: use redis+cluster://host:port,… (README, "Redis")' });
+  } catch {
+    // Not knowing is no reason to fail.
+  }
 }

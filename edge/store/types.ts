@@ -17,4 +17,9 @@ export interface KvStore {
   addMember(key: string, member: string, ttlMs: number): Promise<void>;
   removeMember(key: string, member: string): Promise<void>;
   members(key: string): Promise<string[]>;
+  /**
+   * True for a short while after a failover or reconnection: a key missing then may be one the new node has not got
+   * (yet, or any more), so a missing session is "unknown", not "signed out".
+   */
+  settling?(): boolean;
 }

@@ -10,15 +10,24 @@ import type { RedisCommands } from './commands.ts';
  */
 export function upstashRest(config: UpstashStoreConfig): RedisCommands {
   async function command(args: (string | number)[]): Promise<unknown> {
-    const res = await fetch(config.url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json', 'upstash-encoding': 'base64' },
-      body: JSON.stringify(args),
-      cache: 'no-store',
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    const body = (await res.json().catch(() => ({}))) as { result?: unknown; error?: string };
-    if (!res.ok || body.error !== undefined) throw new StoreError(body.error ?? `HTTP ${res.status}`);
+    let body: { result?: unknown; error?: string };
+    let status: number;
+    try {
+      const res = await fetch(config.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json', 'upstash-encoding': 'base64' },
+        body: JSON.stringify(args),
+        cache: 'no-store',
+        signal: AbortSignal.timeout(config.timeoutMs),
+      });
+      status = res.ok ? 200 : res.status;
+      body = (await res.json().catch(() => ({}))) as typeof body;
+    } catch (error) {
+      throw StoreError.from(error);
+    }
+    // The server's error reply (Redis's own words, e.g. "ERR …", "WRONGTYPE …") or an HTTP failure of the REST front.
+    if (body.error !== undefined) throw new StoreError(body.error, 'reply');
+    if (status !== 200) throw new StoreError(`HTTP ${status}`, 'connection');
     return decode(body.result);
   }
   const script = (name: string, first: string, keys: string[], args: unknown[]) =>

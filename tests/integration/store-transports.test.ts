@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { loadConfig } from '@/edge/config/load';
+import { readStore } from '@/edge/config/store';
+import type { RedisStoreConfig } from '@/edge/config/types';
 import { DEFAULT_POLICY } from '@/edge/policy/defaults';
 import { BffError } from '@/edge/errors';
 import { createLoginLimiter } from '@/edge/ratelimit/login-limiter';
@@ -12,7 +14,7 @@ import { UPSTASH_TOKEN } from '../helpers/global-setup';
 const key = (name: string) => `store-test:${name}:${Math.random()}`;
 const upstash = (over: Partial<{ url: string; token: string }> = {}) =>
   upstashRest({ kind: 'upstash', url: inject('upstashUrl'), token: UPSTASH_TOKEN, timeoutMs: 1000, ...over });
-const redis = (url = inject('redisUrl')) => redisCommands({ kind: 'redis', url, timeoutMs: 1000 });
+const redis = (url = inject('redisUrl')) => redisCommands(readStore((name) => (name === 'REDIS_URL' ? url : undefined), []) as RedisStoreConfig);
 
 /**
  * Both transports of the shared store against a real redis-server: our Upstash REST client (through the REST

@@ -53,7 +53,7 @@ describe('refresh coordinated across instances', () => {
   it('if the lock holder died, its lock expires and one other instance takes over', async () => {
     const store = new MemoryStore();
     const key = await refreshKey(session().refreshToken!);
-    await store.setIfAbsent(`bff:refresh:lock:${key}`, 'dead-instance', 200);
+    await store.setIfAbsent(`bff:refresh:{${key}}:lock`, 'dead-instance', 200);
     const { list, calls } = await instances(2, store, () => envelopeGrant());
     const outcomes = await Promise.all([list[0].refresh(session(), SKEW), list[1].refresh(session(), SKEW)]);
     expect(outcomes.map((o) => o.kind)).toEqual(['refreshed', 'refreshed']);
@@ -90,7 +90,7 @@ describe('refresh coordinated across instances', () => {
 
     const held = new MemoryStore();
     const key = await refreshKey(session().refreshToken!);
-    await held.setIfAbsent(`bff:refresh:lock:${key}`, 'other-instance', 60_000);
+    await held.setIfAbsent(`bff:refresh:{${key}}:lock`, 'other-instance', 60_000);
     const b = await instances(1, held, () => envelopeGrant());
     const pending = b.list[0].refresh(session(), SKEW);
     held.failing = true;
@@ -106,7 +106,7 @@ describe('refresh coordinated across instances', () => {
     expect((await list[1].refresh(session(), SKEW)).kind).toBe('unavailable');
     expect(calls).toHaveLength(1);
     const key = await refreshKey(session().refreshToken!);
-    const lock = store.data.get(`bff:refresh:lock:${key}`)!;
+    const lock = store.data.get(`bff:refresh:{${key}}:lock`)!;
     // The lock outlives the grace window (30 s by default), whatever the refresh timeout.
     expect(lock.until - Date.now()).toBeGreaterThan(25_000);
   });
@@ -115,13 +115,13 @@ describe('refresh coordinated across instances', () => {
     const store = new MemoryStore();
     const { list } = await instances(1, store, () => new Response('<html>busy</html>', { status: 503 }));
     expect((await list[0].refresh(session(), SKEW)).kind).toBe('unavailable');
-    expect([...store.data.keys()].filter((k) => k.startsWith('bff:refresh:lock:'))).toEqual([]);
+    expect([...store.data.keys()].filter((k) => k.endsWith(":lock"))).toEqual([]);
   });
 
   it('a loser that waits past the deadline answers "try again", not "logged out"', async () => {
     const store = new MemoryStore();
     const key = await refreshKey(session().refreshToken!);
-    await store.setIfAbsent(`bff:refresh:lock:${key}`, 'slow-instance', 60_000);
+    await store.setIfAbsent(`bff:refresh:{${key}}:lock`, 'slow-instance', 60_000);
     const { list, calls } = await instances(1, store, () => envelopeGrant(), { REFRESH_TIMEOUT_MS: '100' });
     expect((await list[0].refresh(session(), SKEW)).kind).toBe('unavailable');
     expect(calls).toHaveLength(0);

@@ -2,7 +2,7 @@ import { base64url } from 'jose';
 import type { BffConfig } from '../../config/types.ts';
 import { DEFAULTS } from '../../config/defaults.ts';
 import { digestKey } from '../../crypto/digest-key.ts';
-import { BffError } from '../../errors.ts';
+import { BffError, StoreError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
 import type { KvStore } from '../../store/types.ts';
 import { openSession, sealSession } from '../codec.ts';
@@ -120,6 +120,8 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
     if (hit) return hit;
     if (missed(id) || missed(`${id}.${key}`)) return null;
     const raw = await store.get(recordKey(id));
+    // Right after a failover the node may lack records the old master had: unknown (503), never "signed out".
+    if (raw === null && store.settling?.()) throw new StoreError('A session record is missing while the store settles after a failover.');
     const record = raw === null ? undefined : parseRecord(raw);
     if (!record) return miss(id);
     const opened = await openSession(record.s, await ringFor(key));
@@ -194,7 +196,8 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
       const loaded = await load(handle.id, handle.key);
       if (!loaded) return;
       const [s, r] = await Promise.all([sealSession(next.session, await ringFor(handle.key)), sealSession(next.session, recordKeyring)]);
-      await write(handle.id, handle.key, next.session, { ...loaded.record, s, r });
+      // A renewal is a use: the idle window restarts from it (else short tokens turn the idle timeout absolute).
+      await write(handle.id, handle.key, next.session, { ...loaded.record, s, r, l: now() });
     },
     // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
     cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
