@@ -44,7 +44,6 @@ function client(config: RedisStoreConfig): Redis | Cluster {
       redisOptions: common,
       // A cluster client must queue while it (re)learns the slots; commandTimeout still bounds every command.
       enableOfflineQueue: true,
-      enableAutoPipelining: true,
       slotsRefreshTimeout: Math.max(config.timeoutMs, 1_000),
       clusterRetryStrategy: (times) => Math.min(100 * times, 2_000),
     };
@@ -91,11 +90,14 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
   async function command(args: (string | number)[]): Promise<unknown> {
     // The first commands of a cold start wait for the connection (bounded), instead of failing at once.
     if (redis.status !== 'ready') await ready;
-    const [name, ...rest] = args.map(String);
+    const [upper, ...rest] = args.map(String);
+    // Lower case: ioredis finds a command's keys (and so a cluster's slot) only under its lower-case name; an
+    // upper-case one goes to any node and is redirected, and a pipeline of such redirects fails as a whole.
+    const name = upper.toLowerCase();
     try {
-      // A cluster serves a multi-key read only within one slot: keys of different sessions are read one by one
-      // (pipelined per node by the client).
-      if (cluster && name === 'MGET') return await Promise.all(rest.map((key) => redis.get(key)));
+      // A cluster serves a multi-key read only within one slot: keys of different sessions are read one by one, at
+      // once. (Not through ioredis's auto-pipelining: it refuses scripts of different slots sent together.)
+      if (cluster && name === 'mget') return await Promise.all(rest.map((key) => redis.get(key)));
       return await redis.call(name, ...rest);
     } catch (error) {
       throw StoreError.from(error);
