@@ -105,7 +105,7 @@ async function twice(write: () => Promise<void>): Promise<boolean> {
 
 /**
  * The published outcome; or, past the grace window, "spent": the token was redeemed, its successor is the successor
- * register's to find (refresh/successors.ts). Asking for it again would be refused, so the answer is "try again".
+ * register's to find (session/successors.ts). Asking for it again would be refused, so the answer is "try again".
  */
 async function readOutcome(o: CoordinationOptions, keys: OutcomeKeys): Promise<RefreshOutcome | null> {
   const [value, spent] = await o.store.getMany([keys.outcome, keys.spent]);

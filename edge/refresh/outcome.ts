@@ -1,12 +1,5 @@
 import { BffError } from '../errors.ts';
-import type { Session } from '../session/types.ts';
-
-export interface Refreshed {
-  kind: 'refreshed';
-  session: Session;
-  /** The new cookie value, encrypted once and shared by every request that waited. */
-  sealed: string;
-}
+import type { Refreshed } from '../session/types.ts';
 
 export type RefreshOutcome =
   | Refreshed

@@ -11,11 +11,11 @@ import { logWarn } from '../log.ts';
 import type { RefreshedIdTokenCheck } from '../oidc/refreshed-id-token.ts';
 import { sealSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
-import type { Session } from '../session/types.ts';
+import type { Refreshed, Session } from '../session/types.ts';
 import type { KvStore } from '../store/types.ts';
 import { coordinatedRefresh } from './cross-instance.ts';
 import { accessExpired, refreshDue } from './due.ts';
-import { unavailable, type RefreshOutcome, type Refreshed } from './outcome.ts';
+import { unavailable, type RefreshOutcome } from './outcome.ts';
 import { SingleFlight } from './single-flight.ts';
 
 export type { RefreshOutcome } from './outcome.ts';

@@ -48,3 +48,10 @@ export interface SessionSummary {
   lastSeenAt: string;
   userAgent?: string;
 }
+
+/** A renewed session with its cookie value, encrypted once and shared by every request that waited for it. */
+export interface Refreshed {
+  kind: 'refreshed';
+  session: Session;
+  sealed: string;
+}

@@ -104,11 +104,31 @@ describe('REDIS_URL configuration', () => {
     loadConfig({ BACKEND_URL: 'http://b.test', SESSION_SECRET: 'x'.repeat(32), REDIS_URL, ...extra });
 
   it('takes redis:// and rediss:// (TLS), and says what is wrong otherwise without echoing credentials', () => {
-    expect(load('redis://localhost:6379')().store).toMatchObject({ kind: 'redis' });
-    expect(load('rediss://user:secret@redis.example.com:6380/2')().store).toMatchObject({ kind: 'redis', url: 'rediss://user:secret@redis.example.com:6380/2' });
-    expect(load('https://user:secret@redis.example.com')).toThrow(/REDIS_URL must use redis:\/\/ or rediss:\/\//);
+    expect(load('redis://localhost:6379')().store).toMatchObject({ kind: 'redis', topology: 'single', nodes: [{ host: 'localhost', port: 6379 }], tls: false, db: 0 });
+    expect(load('rediss://user:se%40cret@redis.example.com:6380/2')().store).toMatchObject({ kind: 'redis', username: 'user', password: 'se@cret', tls: true, db: 2 });
+    expect(load('https://user:secret@redis.example.com')).toThrow(/REDIS_URL must be one of: redis:\/\//);
     expect(load('https://user:secret@redis.example.com')).not.toThrow(/secret/);
     expect(load('redis://localhost:6379/x')).toThrow(/database number/);
     expect(load('redis://localhost:6379', { UPSTASH_REDIS_REST_URL: 'https://u.example.com', UPSTASH_REDIS_REST_TOKEN: 't' })).toThrow(/not both/);
+  });
+
+  it('takes a Cluster as any of its nodes and Sentinel as its sentinels and master name; says what is missing', () => {
+    expect(load('redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7001,[::1]:7002')().store).toMatchObject({
+      topology: 'cluster',
+      password: 'pw',
+      nodes: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }, { host: '::1', port: 7002 }],
+    });
+    expect(load('rediss+sentinel://10.0.0.1:26379,10.0.0.2/mymaster/1', { REDIS_SENTINEL_PASSWORD: 's' })().store).toMatchObject({
+      topology: 'sentinel',
+      tls: true,
+      master: 'mymaster',
+      db: 1,
+      sentinelPassword: 's',
+      nodes: [{ host: '10.0.0.1', port: 26379 }, { host: '10.0.0.2', port: 6379 }],
+    });
+    expect(load('redis+sentinel://10.0.0.1:26379')).toThrow(/needs the master’s name/);
+    expect(load('redis+cluster://10.0.0.1:7000/3')).toThrow(/only database 0/);
+    expect(load('redis://a:1,b:2')).toThrow(/one host:port/);
+    expect(load('redis+cluster://u:secret@a:99999')).not.toThrow(/secret/);
   });
 });

@@ -1,11 +1,11 @@
 import type { BffConfig } from '../../config/types.ts';
 import { BffError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
-import type { SuccessorRegister } from '../../refresh/successors.ts';
 import { fitsInCookies, sessionCookieBytes } from '../chunks.ts';
 import { sealSession } from '../codec.ts';
 import type { SessionKeyring } from '../keys.ts';
 import type { SessionOpener } from '../open-cache.ts';
+import type { SuccessorRegister } from '../successors.ts';
 import type { RevocationList } from '../revocation.ts';
 import { idleExpired, touchDue } from './idle.ts';
 import type { SessionStorage } from './types.ts';

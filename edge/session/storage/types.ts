@@ -1,7 +1,6 @@
 import type { BffError } from '../../errors.ts';
 import type { SessionMode } from '../../config/types.ts';
-import type { Refreshed } from '../../refresh/outcome.ts';
-import type { Session, SessionSummary } from '../types.ts';
+import type { Refreshed, Session, SessionSummary } from '../types.ts';
 
 /** What a new session records besides itself, for the sessions list. */
 export interface SessionMeta {

@@ -1,9 +1,8 @@
 import { logWarn } from '../log.ts';
-import { openSession } from '../session/codec.ts';
-import type { SessionKeyring } from '../session/keys.ts';
-import type { Session } from '../session/types.ts';
 import type { KvStore } from '../store/types.ts';
-import type { Refreshed } from './outcome.ts';
+import { openSession } from './codec.ts';
+import type { SessionKeyring } from './keys.ts';
+import type { Refreshed, Session } from './types.ts';
 
 /**
  * The newest session of each sign-in (by `sid`), kept for as long as any older cookie of it could still be presented:
