@@ -63,7 +63,7 @@ const serverModule = (bff) => `import { serverHelpers } from 'next-edge-bff/serv
 import { bff } from '${bff}';
 
 /** For Server Components, Server Actions and route handlers. */
-export const { currentUser, currentSession, requireUser, backendFetch, listSessions, endSession } = serverHelpers(bff);
+export const { currentUser, currentSession, sessionState, requireUser, backendFetch, listSessions, endSession } = serverHelpers(bff);
 `;
 
 const routeModule = (bff) => `import { authHandlers } from 'next-edge-bff/routes';

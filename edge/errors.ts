@@ -86,6 +86,21 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * Thrown by `requireUser()` when the store cannot say whether the request's session exists (server mode, store down):
+ * the user may well be signed in, so this is no redirect to the login page. An error boundary (`error.tsx`) shows
+ * "try again shortly"; `retryAfter` is the wait the middleware would send.
+ */
+export class SessionUnavailableError extends Error {
+  readonly code = 'session_unavailable' as const;
+  readonly retryAfter = 5;
+
+  constructor() {
+    super('Your session cannot be checked right now. Please try again shortly.');
+    this.name = 'SessionUnavailableError';
+  }
+}
+
 /** Raised once, at start-up, when the environment cannot make a working configuration. */
 export class ConfigError extends Error {
   readonly code = 'config_invalid' as const;

@@ -3,6 +3,7 @@ import { BffError } from './errors.ts';
 import { loginLocation, redirectTo } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { withoutTrailingSlash } from './guard/trailing-slash.ts';
+import { errorPage, isNavigation } from './http/error-page.ts';
 import { errorResponse } from './http/error-response.ts';
 import { continueRequest, hasInternalHeaders, withCookies } from './http/respond.ts';
 import { logDecision } from './log.ts';
@@ -126,7 +127,8 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
 function unknown(req: NextRequest, rt: BffRuntime, route: RouteKind, strip: boolean, trace?: Trace): Decision {
   if (trace) trace.session = 'unknown';
   if (route === 'backend' || route === 'protected') {
-    return respond(errorResponse(new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 })), null);
+    const error = new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });
+    return respond(route === 'protected' && isNavigation(req.headers) ? errorPage(error) : errorResponse(error), null);
   }
   return { kind: 'continue', writes: [], strip, user: null };
 }

@@ -6,6 +6,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { sessionEnded } from './auth/session-ended.ts';
 import { runtimeOf, type Bff } from './bff.ts';
+import { SessionUnavailableError } from './errors.ts';
 import { loginLocation } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { backendFetch } from './server/backend-fetch.ts';
@@ -33,14 +34,20 @@ export interface CurrentSession {
   authenticatedAt: Date | null;
 }
 
+/** Whether this request is signed in, signed out, or cannot be told right now (server mode, the store down). */
+export type SessionState = { state: 'signed_in'; user: User } | { state: 'signed_out' } | { state: 'unavailable'; retryAfter: number };
+
 export interface ServerHelpers {
-  /** The signed-in user of this request (after the middleware's refresh), or null. */
+  /** The signed-in user of this request (after the middleware's refresh), or null (signed out, or unknown: see sessionState). */
   currentUser(): Promise<User | null>;
+  /** Signed in, signed out, or unavailable (the store cannot say): never a guess. */
+  sessionState(): Promise<SessionState>;
   /** The user and when they signed in, or null. */
   currentSession(): Promise<CurrentSession | null>;
   /**
    * The signed-in user, or a redirect to the login page that comes back to `returnTo` (a same-site path, default `/`);
-   * with `maxAgeSeconds`, also when the sign-in is older than that (step-up).
+   * with `maxAgeSeconds`, also when the sign-in is older than that (step-up). When the store cannot say whether the
+   * session exists, it throws SessionUnavailableError (for the app's `error.tsx`), never a redirect.
    */
   requireUser(returnTo?: string, options?: RequireUserOptions): Promise<User>;
   /** `fetch` to `BACKEND_URL + path` as the signed-in user, any method; see edge/server/backend-fetch.ts. */
@@ -69,9 +76,16 @@ export function serverHelpers(bff: Bff): ServerHelpers {
       const at = authenticatedAt(session);
       return { user: session.user, signedInAt, authenticatedAt: at === undefined ? null : new Date(at) };
     },
+    async sessionState() {
+      const rt = await runtime();
+      const { session, error } = await requestSession(rt);
+      if (error) return { state: 'unavailable', retryAfter: error.retryAfter ?? 5 };
+      return session ? { state: 'signed_in', user: session.user } : { state: 'signed_out' };
+    },
     async requireUser(returnTo = '/', options = {}) {
       const rt = await runtime();
-      const { session } = await requestSession(rt);
+      const { session, error } = await requestSession(rt);
+      if (error) throw new SessionUnavailableError();
       const next = safeNextPath(returnTo);
       if (!session) redirect(loginLocation(rt.config.routes.loginPage, next));
       const { maxAgeSeconds } = options;
@@ -98,3 +112,4 @@ export function serverHelpers(bff: Bff): ServerHelpers {
 }
 
 export type { SessionSummary, User } from './session/types.ts';
+export { SessionUnavailableError } from './errors.ts';

@@ -27,7 +27,7 @@ const STATUS: Record<BffErrorCode, number> = {
   insecure_transport: 400,
 };
 
-function statusOf(error: BffError): number {
+export function statusOf(error: BffError): number {
   return error.status ?? STATUS[error.code];
 }
 

@@ -19,12 +19,22 @@ export interface RequestSession {
   jar: Jar;
 }
 
-/** The session of the request being rendered, as the middleware left it (already refreshed when it was due). */
+/** Reads again after a store failure this many times, this far apart: a blip of the store is no outage for a page. */
+const UNKNOWN_RETRIES = 2;
+const UNKNOWN_RETRY_MS = 150;
+
+/**
+ * The session of the request being rendered, as the middleware left it (already refreshed when it was due). When the
+ * store cannot say, `error` is set and `session` is null: not signed out (see SessionUnavailableError).
+ */
 export async function requestSession(rt: BffRuntime): Promise<RequestSession> {
   const jar = await cookies();
-  const { value, session } = await readLiveSession((name) => jar.get(name)?.value, rt);
-  if (session === SESSION_UNKNOWN) return { value, session: null, error: unknownSession(), jar };
-  return { value, session, jar };
+  for (let attempt = 0; ; attempt++) {
+    const { value, session } = await readLiveSession((name) => jar.get(name)?.value, rt);
+    if (session !== SESSION_UNKNOWN) return { value, session, jar };
+    if (attempt >= UNKNOWN_RETRIES) return { value, session: null, error: unknownSession(), jar };
+    await new Promise((resolve) => setTimeout(resolve, UNKNOWN_RETRY_MS));
+  }
 }
 
 export type UsableSession = { session: Session; value: string } | { session: null; error?: BffError };
