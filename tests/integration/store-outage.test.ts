@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startRedis, type Proc } from '../../scripts/lib/processes.mjs';
+import { clientFor, CookieJar, sleep } from '../helpers/client';
+import { appDirFor } from '../helpers/proxy-ts';
+import { startStack, type Stack } from '../helpers/stack';
+
+const NAVIGATION = { 'sec-fetch-mode': 'navigate', accept: 'text/html' };
+
+/**
+ * A store that stops answering (SIGSTOP: connections stay open, nothing comes back, as a hung server or a network
+ * partition looks) under server-held sessions, on proxy.ts with REDIS_URL: nobody is sent to the login page or loses
+ * their cookie, navigations get an HTML 503 that retries, and the circuit breaker keeps requests fast.
+ */
+describe('a store paused for 10 s (server-held sessions, proxy.ts, REDIS_URL)', () => {
+  let redis: Proc;
+  let stack: Stack;
+  let c: ReturnType<typeof clientFor>;
+  const jar = new CookieJar();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = startRedis(port);
+    await sleep(300);
+    stack = await startStack({}, () => ({ REDIS_URL: `redis://127.0.0.1:${port}`, SESSION_MODE: 'server' }), 1, appDirFor('Node proxy.ts'));
+    c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+    await c.login(jar);
+  }, 60_000);
+  afterAll(async () => {
+    redis?.child.kill('SIGCONT');
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  it('no redirect to /login and no cleared cookie, only 503 (HTML for navigations), fast; all back when the store is', async () => {
+    expect((await c.app('/dashboard', { jar, headers: NAVIGATION })).status).toBe(200);
+    redis.child.kill('SIGSTOP');
+    const seen: { status: number; type: string; ms: number; cleared: boolean; path: string }[] = [];
+    const end = Date.now() + 10_000;
+    while (Date.now() < end) {
+      for (const [path, headers] of [['/dashboard', NAVIGATION], ['/api/backend/notes', {}]] as const) {
+        const started = Date.now();
+        const res = await c.app(path, { jar: jar.clone(), headers });
+        await res.arrayBuffer();
+        seen.push({ path, status: res.status, type: res.headers.get('content-type') ?? '', ms: Date.now() - started, cleared: res.headers.getSetCookie().length > 0 });
+      }
+    }
+    redis.child.kill('SIGCONT');
+    expect(seen.filter((s) => s.status !== 200 && s.status !== 503).map((s) => `${s.path} ${s.status}`)).toEqual([]);
+    expect(seen.filter((s) => s.cleared)).toEqual([]);
+    expect(seen.filter((s) => s.path === '/dashboard' && s.status === 503).every((s) => s.type.startsWith('text/html'))).toBe(true);
+    const times = seen.map((s) => s.ms).sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    console.info(`paused store: ${seen.length} requests, median ${median} ms, max ${times.at(-1)} ms`);
+    expect(median).toBeLessThan(300); // the breaker answers at once instead of waiting out the store timeout
+    await sleep(2_500); // the breaker's cool-down, then a probe
+    expect((await c.app('/api/backend/notes', { jar })).status).toBe(200);
+    expect((await c.app('/dashboard', { jar, headers: NAVIGATION })).status).toBe(200);
+  }, 60_000);
+});
