@@ -105,32 +105,50 @@ export const config = {
 };
 `;
 
-const loginPage = `import { loginErrorMessage, safeNextPath } from 'next-edge-bff';
+const loginPage = `import { Suspense } from 'react';
+import { loginErrorMessage, safeNextPath } from 'next-edge-bff';
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-/** Works without JavaScript: the form posts to the BFF, which answers with a redirect to \`next\` or back here. */
-export default async function LoginPage({ searchParams }: { searchParams: Search }) {
+/**
+ * Works without JavaScript: the form posts to the BFF, which answers with a redirect to \`next\` or back here. What
+ * the URL says (\`next\`, an error) is read inside <Suspense>, so the page builds with Cache Components on and off.
+ */
+export default function LoginPage({ searchParams }: { searchParams: Search }) {
+  return (
+    <main style={{ maxWidth: '22rem', margin: '4rem auto', fontFamily: 'system-ui, sans-serif' }}>
+      <h1>Sign in</h1>
+      <Suspense fallback={<LoginForm />}>
+        <LoginFromUrl searchParams={searchParams} />
+      </Suspense>
+    </main>
+  );
+}
+
+async function LoginFromUrl({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
   const one = (key: string) => (typeof params[key] === 'string' ? (params[key] as string) : undefined);
-  const error = one('error');
+  return <LoginForm next={one('next')} reason={one('reason')} error={one('error')} retryAfter={Number(one('retryAfter')) || undefined} />;
+}
+
+function LoginForm({ next, reason, error, retryAfter }: { next?: string; reason?: string; error?: string; retryAfter?: number }) {
+  const field = { display: 'grid', gap: '0.25rem', marginBottom: '0.75rem' } as const;
   return (
-    <main>
-      <h1>Sign in</h1>
-      {one('reason') === 'reauthenticate' ? <p>Please sign in again to continue.</p> : null}
-      {one('reason') === 'session_expired' ? <p>Your session has ended. Please sign in again.</p> : null}
-      {error ? <p role="alert">{loginErrorMessage({ code: error, retryAfter: Number(one('retryAfter')) || undefined })}</p> : null}
+    <>
+      {reason === 'reauthenticate' ? <p>Please sign in again to continue.</p> : null}
+      {reason === 'session_expired' ? <p>Your session has ended. Please sign in again.</p> : null}
+      {error ? <p role="alert">{loginErrorMessage({ code: error, retryAfter })}</p> : null}
       <form method="post" action="/api/auth/login">
-        <input type="hidden" name="next" value={safeNextPath(one('next'))} />
-        <label>
+        <input type="hidden" name="next" value={safeNextPath(next)} />
+        <label style={field}>
           Email <input name="email" type="email" autoComplete="username" required />
         </label>
-        <label>
+        <label style={field}>
           Password <input name="password" type="password" autoComplete="current-password" required />
         </label>
         <button type="submit">Sign in</button>
       </form>
-    </main>
+    </>
   );
 }
 `;

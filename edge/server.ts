@@ -4,6 +4,7 @@
  */
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { connection } from 'next/server';
 import { sessionEnded } from './auth/session-ended.ts';
 import { runtimeOf, type Bff } from './bff.ts';
 import { SessionUnavailableError } from './errors.ts';
@@ -59,9 +60,11 @@ export interface ServerHelpers {
 }
 
 export function serverHelpers(bff: Bff): ServerHelpers {
-  // cookies() first: it marks the render dynamic before any configuration is needed (a build has none).
+  // The request first: cookies() and connection() make the render dynamic before any configuration is needed (a
+  // build has none), and before any clock or random value is read, which Cache Components refuses while prerendering.
   const runtime = async () => {
     await cookies();
+    await connection();
     return runtimeOf(bff);
   };
   return {

@@ -18,6 +18,50 @@ import { upstashEnv } from '../helpers/stack';
  * a page whose render outlives the access token, in each place sessions can live.
  */
 const fixture = join(root, 'tests/fixtures/adoption-app');
+
+/** A fresh app for `init`: where its code lives, its own middleware, Next's Cache Components, the edge runtime. */
+interface AppShape {
+  src?: boolean;
+  ownMiddleware?: boolean;
+  cacheComponents?: boolean;
+  edge?: boolean;
+}
+
+/** Pages written as the README shows them for Cache Components. */
+const CACHE_COMPONENTS_PAGES = {
+  account: `import { Suspense } from 'react';
+import { requireUser } from '../../lib/bff-server';
+
+export default function AccountPage() {
+  return (
+    <Suspense fallback={<p>Loading…</p>}>
+      <Account />
+    </Suspense>
+  );
+}
+
+async function Account() {
+  const user = await requireUser('/account');
+  return <p id="account">Signed in as {user.email}</p>;
+}
+`,
+  notes: `import { Suspense } from 'react';
+import { backendFetch } from '../../lib/bff-server';
+
+export default function NotesPage() {
+  return (
+    <Suspense fallback={<p>Loading…</p>}>
+      <Notes />
+    </Suspense>
+  );
+}
+
+async function Notes() {
+  const res = await backendFetch('/notes');
+  return <p id="notes">notes: {res.status}</p>;
+}
+`,
+};
 const APP_SECRET = 'adoption-secret-0123456789abcdefghijklmnop';
 const middlewareSource = readFileSync(join(fixture, 'middleware.ts'), 'utf8');
 /** The same file as `proxy.ts`, the way Next's codemod renames it. */
@@ -253,13 +297,22 @@ describe('adopting next-edge-bff from its npm tarball', () => {
     const apps: string[] = [];
     afterAll(() => apps.forEach((a) => rmSync(a, { recursive: true, force: true })));
 
-    function freshApp(name: string, options: { src?: boolean; ownMiddleware?: boolean }) {
+    function freshApp(name: string, options: AppShape) {
       const app = mkdtempSync(join(tmpdir(), `bff-init-${name}-`));
       apps.push(app);
       const code = options.src ? join(app, 'src') : app;
       writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `init-${name}`, private: true }));
       cpSync(join(fixture, 'tsconfig.json'), join(app, 'tsconfig.json'));
-      writeFileSync(join(app, 'next.config.ts'), "import type { NextConfig } from 'next';\n\nconst nextConfig: NextConfig = {};\n\nexport default nextConfig;\n");
+      // What create-next-app@latest (Next 16.4) writes: Cache Components on.
+      const settings = options.cacheComponents ? '\n  cacheComponents: true,\n  partialPrefetching: true,\n' : '';
+      writeFileSync(join(app, 'next.config.ts'), `import type { NextConfig } from 'next';\n\nconst nextConfig: NextConfig = {${settings}};\n\nexport default nextConfig;\n`);
+      if (options.cacheComponents) {
+        // The README's pattern for protected pages under Cache Components: the request is read inside <Suspense>.
+        for (const [page, source] of Object.entries(CACHE_COMPONENTS_PAGES)) {
+          mkdirSync(join(code, 'app', page), { recursive: true });
+          writeFileSync(join(code, 'app', page, 'page.tsx'), source);
+        }
+      }
       mkdirSync(join(code, 'app'), { recursive: true });
       cpSync(join(fixture, 'app/layout.tsx'), join(code, 'app/layout.tsx'));
       writeFileSync(join(code, 'app/page.tsx'), 'export default function Home() {\n  return <p id="home">home</p>;\n}\n');
@@ -277,13 +330,15 @@ describe('adopting next-edge-bff from its npm tarball', () => {
     const snapshot = (app: string) =>
       spawnSync('sh', ['-c', "find . -path ./node_modules -prune -o -type f -print | sort | xargs md5sum"], { cwd: app, encoding: 'utf8' }).stdout;
 
-    it.each<[string, string, { src?: boolean; ownMiddleware?: boolean }]>([
+    it.each<[string, string, AppShape]>([
       ['app/ at the root', 'root', {}],
       ['src/app/', 'src', { src: true }],
       ['its own middleware', 'own', { ownMiddleware: true }],
+      ['create-next-app@latest defaults (Cache Components), proxy.ts', 'cache', { cacheComponents: true }],
+      ['create-next-app@latest defaults (Cache Components), --middleware', 'cache-edge', { cacheComponents: true, edge: true }],
     ])('%s: init writes the BFF, twice changes nothing, and a visitor signs in', async (_label, name, options) => {
       const app = freshApp(name, options);
-      const init = () => spawnSync(join(app, 'node_modules/.bin/next-edge-bff'), ['init', '--yes'], { cwd: app, encoding: 'utf8' });
+      const init = () => spawnSync(join(app, 'node_modules/.bin/next-edge-bff'), ['init', '--yes', ...(options.edge ? ['--middleware'] : [])], { cwd: app, encoding: 'utf8' });
       const first = init();
       expect(first.status).toBe(0);
       expect(first.stdout).toContain('wrapped    next.config.ts in withBff()');
@@ -298,7 +353,7 @@ describe('adopting next-edge-bff from its npm tarball', () => {
       // What init wrote to .env.local (the session secret) plus what only the operator knows.
       const server = startProcess(`next start (init ${name})`, process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
         cwd: app,
-        env: { NODE_ENV: 'production', BACKEND_URL: backendUrl, APP_URL: url, ...GENEROUS_LIMITS },
+        env: { NODE_ENV: 'production', BACKEND_URL: backendUrl, APP_URL: url, PROTECTED_PATHS: '/account,/notes', ...GENEROUS_LIMITS },
       });
       const context = await browser.newContext();
       try {
@@ -313,6 +368,16 @@ describe('adopting next-edge-bff from its npm tarball', () => {
         await page.waitForURL(`${url}/`);
         expect(await page.evaluate(() => fetch('/api/auth/session').then((r) => r.json()))).toMatchObject({ user: { email: user.email } });
         if (options.ownMiddleware) expect((await page.request.get(`${url}/`)).headers()['x-own-middleware']).toBe('1');
+        if (options.cacheComponents) {
+          await page.goto(`${url}/account`);
+          await expect.poll(() => page.textContent('#account')).toBe(`Signed in as ${user.email}`);
+          await page.goto(`${url}/notes`);
+          await expect.poll(() => page.textContent('#notes')).toBe('notes: 200');
+          // Signed out, the protected page is a redirect to the login page, from the middleware.
+          const anonymous = await fetch(`${url}/account`, { redirect: 'manual' });
+          expect(anonymous.status).toBe(307);
+          expect(server.output()).not.toMatch(/Error:|⨯/);
+        }
       } finally {
         await context.close();
         await server.stop();
