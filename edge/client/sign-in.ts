@@ -4,13 +4,19 @@ import type { User } from '../session/types.ts';
 import { sessionStore } from './session-store.ts';
 import type { ClientOptions } from './use-session.ts';
 
-export interface SignInOptions extends ClientOptions {
-  /** With both, a password sign-in (JSON, no page load); without, the OpenID provider's sign-in page (a navigation). */
-  email?: string;
-  password?: string;
+/** The OpenID provider's sign-in page (a navigation): AUTH_PRESET=oidc. */
+export interface ProviderSignInOptions extends ClientOptions {
   /** Where to go once signed in (a same-origin path; default `/`); `false` stays on the page. */
   next?: string | false;
 }
+
+/** A password sign-in: JSON, no page load. */
+export interface PasswordSignInOptions extends ProviderSignInOptions {
+  email: string;
+  password: string;
+}
+
+export type SignInOptions = ProviderSignInOptions | PasswordSignInOptions;
 
 /** Why a sign-in failed: the login API's code (`invalid_credentials`, `rate_limited`, …), its message and details. */
 export interface SignInError {
@@ -24,20 +30,25 @@ export interface SignInError {
 
 export type SignInResult = { ok: true; user: User } | { ok: false; error: SignInError };
 
+/** The browser is on its way to the provider: nothing more happens on this page. */
+export type SignInRedirect = { ok: 'redirected' };
+
 /**
  * Signs in from a client component. With `email` and `password`: posts them to the BFF's login endpoint, and on
  * success every `useSession` sees the user (then goes to `next` unless it is `false`); a failure is returned, never
  * thrown, ready for `loginErrorMessage(error)`. Without credentials: goes to `<auth>/login`, which sends the browser
  * to the OpenID provider (AUTH_PRESET=oidc) and back to `next`.
  */
-export async function signIn(options: SignInOptions = {}): Promise<SignInResult | undefined> {
+export function signIn(options: PasswordSignInOptions): Promise<SignInResult>;
+export function signIn(options?: ProviderSignInOptions): Promise<SignInRedirect>;
+export async function signIn(options: SignInOptions = {}): Promise<SignInResult | SignInRedirect> {
   const authPath = options.authPath ?? DEFAULTS.routes.auth;
   const next = options.next === false ? undefined : safeNextPath(options.next);
-  if (options.email === undefined || options.password === undefined) {
+  if (!('email' in options) || !('password' in options)) {
     // A route handler that redirects to the provider, not a page: the router cannot go there, the browser must.
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`${authPath}/login${next ? `?${new URLSearchParams({ next })}` : ''}`);
-    return undefined;
+    return { ok: 'redirected' };
   }
   let res: Response;
   try {
