@@ -21,6 +21,12 @@ export interface SessionCookieOptions {
   refreshToken?: string;
   /** The environment the app runs with (default `process.env`): its SESSION_SECRET and cookie settings decide the cookie. */
   env?: Env;
+  /**
+   * Whether the app under test uses Secure (`__Host-`) cookies. Default: as that environment's `COOKIE_SECURE` says,
+   * else true, as under `next start` (which always runs with NODE_ENV=production, whatever the test process has);
+   * `false` for an app under `next dev`.
+   */
+  secure?: boolean;
 }
 
 export interface TestSessionCookie {
@@ -43,8 +49,15 @@ export async function sessionCookie(options: SessionCookieOptions): Promise<Test
     warned = true;
     console.warn('next-edge-bff/testing: sessionCookie() signs anyone in with this SESSION_SECRET. Use a test-only secret, never your production one.');
   }
+  // The cookie is named for the server that reads it, not for the test process's own NODE_ENV.
+  const secure = options.secure ?? (env.COOKIE_SECURE === undefined ? true : undefined);
   // Only the secret and the cookie settings matter here: the rest is filled in so the app's own rules can run.
-  const config = loadConfig({ BACKEND_URL: 'http://backend.invalid', APP_URL: 'http://localhost:3000', ...env });
+  const config = loadConfig({
+    BACKEND_URL: 'http://backend.invalid',
+    APP_URL: 'http://localhost:3000',
+    ...env,
+    ...(secure === undefined ? {} : { COOKIE_SECURE: String(secure) }),
+  });
   const now = Date.now();
   const accessExpiresAt = now + (options.expiresIn ?? 3600) * 1000;
   const session: Session = {

@@ -235,7 +235,11 @@ describe('adopting next-edge-bff from its npm tarball', () => {
       const context = await browser.newContext();
       try {
         const user = { id: '42', email: 'tester@example.com', roles: ['staff'], tenant: 't-42' };
-        const { cookies } = await testing.sessionCookie({ user, accessToken: 'fixture-token', env: { SESSION_SECRET: APP_SECRET, NODE_ENV: 'production' } });
+        // Named for `next start` whatever the test process's NODE_ENV.
+        const { cookies } = await testing.sessionCookie({ user, accessToken: 'fixture-token', env: { SESSION_SECRET: APP_SECRET } });
+        const asProduction = await testing.sessionCookie({ user, accessToken: 'fixture-token', env: { SESSION_SECRET: APP_SECRET, NODE_ENV: 'production' } });
+        expect(cookies.map((c) => c.name)).toEqual(asProduction.cookies.map((c) => c.name));
+        expect(cookies[0].name).toBe('__Host-bff_session');
         await context.addCookies(cookies.map((c) => ({ ...c, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' as const })));
         const page = await context.newPage();
         await page.goto(`${url}/account`);
