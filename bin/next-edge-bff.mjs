@@ -28,8 +28,8 @@ const USAGE = `Usage: next-edge-bff <command>
   doctor [dir]
           Checks the app's configuration as \`next start\` would load it (the environment and .env files), signs in
           to the backend as an account that cannot exist (the answer must be the preset's "wrong credentials"), and
-          warns about settings that fail in a browser (Secure cookies over http, a matcher missing the BFF's routes).
-          Exits 1 when something would break.
+          finds settings that fail in a browser (Secure cookies over http, a matcher missing the BFF's routes).
+          Exits 1 when something would break sign-in.
 `;
 
 /** Forwarding headers a client could send itself: dropped before Next sees the request, unless a proxy is trusted. */
@@ -116,9 +116,16 @@ function secret(args) {
   console.error(`Public key (register it at the provider for private_key_jwt):\n${JSON.stringify({ ...publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' })}`);
 }
 
+/** One command's part of the usage text: its synopsis and what follows, up to the next command. */
+function usageOf(command) {
+  const parts = USAGE.split(/\n(?= {2}\w)/);
+  return parts.find((part) => part.trimStart().startsWith(`${command} `) || part.trimStart() === command) ?? USAGE;
+}
+
 const [command, ...rest] = process.argv.slice(2);
 try {
-  if (command === 'start') await start(rest);
+  if (rest.includes('--help') || rest.includes('-h')) console.log(`Usage: next-edge-bff ${usageOf(command).trim()}`);
+  else if (command === 'start') await start(rest);
   else if (command === 'secret') secret(rest);
   else if (command === 'doctor') await doctor(rest);
   else if (command === 'init') await (await import('./init.mjs')).init(rest);

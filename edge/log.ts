@@ -27,6 +27,8 @@ export type LogEvent =
   | 'store_command_failed'
   | 'store_breaker_open'
   | 'store_is_cluster'
+  | 'csrf_origin_mismatch'
+  | 'login_backend_failed'
   | 'session_revocation_unchecked'
   | 'session_revocation_unshared'
   | 'session_too_large'

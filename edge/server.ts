@@ -2,7 +2,7 @@
  * `next-edge-bff/server`: the signed-in user and backend calls for Server Components, Server Actions and route
  * handlers. Server-only (it reads `next/headers`); nothing here ever hands a token to the caller.
  */
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import { sessionEnded } from './auth/session-ended.ts';
@@ -101,7 +101,7 @@ export function serverHelpers(bff: Bff): ServerHelpers {
     async listSessions() {
       const rt = await runtime();
       const { value, session } = await requestSession(rt);
-      return session && value ? rt.sessions.list(value, session) : [];
+      return session && value ? rt.sessions.list(value, session, { userAgent: (await headers()).get('user-agent') ?? undefined }) : [];
     },
     async endSession(id) {
       const rt = await runtime();

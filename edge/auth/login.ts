@@ -8,6 +8,7 @@ import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { logWarn } from '../log.ts';
+import { redactedUrl } from '../config/parse-values.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
 import { deviceCookie, deviceIdentifierKey, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
@@ -97,6 +98,9 @@ async function signIn(
     }
     return session;
   } catch (error) {
-    return error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.');
+    const failed = error instanceof BffError ? error : new BffError('backend_error', 'The login could not be completed.');
+    // The operator's first question when nobody can sign in: which backend, and why (never a credential).
+    if (failed.code === 'backend_unreachable' || failed.code === 'backend_timeout') logWarn('login_backend_failed', { reason: failed.code, backend: redactedUrl(config.backendUrl.toString()) });
+    return failed;
   }
 }

@@ -32,7 +32,7 @@ export async function sessionList(req: NextRequest, rt: BffRuntime): Promise<Res
   if (session === SESSION_UNKNOWN) return cannotList();
   if (!session || !value) return errorResponse(new BffError('unauthenticated', 'Sign in to see your sessions.'));
   try {
-    const res = NextResponse.json({ sessions: await rt.sessions.list(value, session) });
+    const res = NextResponse.json({ sessions: await rt.sessions.list(value, session, { userAgent: req.headers.get('user-agent') ?? undefined }) });
     markPersonal(res.headers);
     return res;
   } catch {

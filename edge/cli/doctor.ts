@@ -54,8 +54,9 @@ function browserWarnings(config: BffConfig, env: Env): Finding[] {
   const out: Finding[] = [];
   const url = config.appUrl;
   if (url && dropsSecureCookies(config.cookie, url.protocol.slice(0, -1), url.host)) {
+    // Sign-in would silently do nothing: an error, so the exit code says so.
     out.push({
-      level: 'warn',
+      level: 'error',
       message: `APP_URL is plain http on ${url.hostname}: browsers drop the Secure session cookie there, so sign-in would do nothing. Serve it over https, or set COOKIE_SECURE=false for a trial.`,
     });
   }

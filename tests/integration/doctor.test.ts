@@ -50,12 +50,12 @@ describe('next-edge-bff doctor', () => {
       writeFileSync(join(dir, '.next/server/middleware-manifest.json'), JSON.stringify({ middleware: { '/': { matchers: [{ regexp: '^/dashboard(?:/.*)?$' }] } } }));
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'next start' } }));
       const findings = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', APP_URL: 'http://intranet.example:3000', BACKEND_URL: envelopeUrl }, { dir });
-      expect(warnings(findings).join('\n')).toContain('APP_URL is plain http on intranet.example: browsers drop the Secure session cookie there');
+      expect(errors(findings).join('\n')).toContain('APP_URL is plain http on intranet.example: browsers drop the Secure session cookie there');
       expect(warnings(findings).join('\n')).toContain('npx next-edge-bff start');
       expect(warnings(findings).join('\n')).toContain('package.json starts the app with plain `next start` and TRUSTED_PROXY_COUNT is 0');
       const behindProxy = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', TRUSTED_PROXY_COUNT: '1', BACKEND_URL: envelopeUrl }, { dir });
       expect(warnings(behindProxy).join('\n')).not.toContain('package.json starts the app');
-      expect(errors(findings)).toEqual(["The middleware's matcher misses /api/auth/session, /api/backend/x: those requests would bypass the BFF. Use the matcher from the README."]);
+      expect(errors(findings)).toContain("The middleware's matcher misses /api/auth/session, /api/backend/x: those requests would bypass the BFF. Use the matcher from the README.");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -84,5 +84,13 @@ describe('next-edge-bff doctor', () => {
     const problems = async (key: string) => errors(await diagnose({ ...env, AUTH_DPOP_PRIVATE_KEY: key }, { dir: root })).filter((e) => e.includes('AUTH_DPOP'));
     expect(await problems(out.stdout.trim())).toEqual([]);
     expect(await problems(JSON.stringify({ ...jwk, d: 'AAAA' }))).toEqual(['AUTH_DPOP_PRIVATE_KEY does not import as a private key for ES256.']);
+  });
+
+  it('every command answers --help with its own usage and exit code 0', () => {
+    for (const command of ['init', 'start', 'secret', 'doctor']) {
+      const out = spawnSync(process.execPath, ['bin/next-edge-bff.mjs', command, '--help'], { encoding: 'utf8' });
+      expect(out.status, command).toBe(0);
+      expect(out.stdout).toMatch(new RegExp(`^Usage: next-edge-bff ${command}\\b`));
+    }
   });
 });

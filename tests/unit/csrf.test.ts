@@ -7,6 +7,15 @@ import { request } from '../helpers/unit';
 const allowed = ['https://app.example'];
 
 describe('CSRF gate', () => {
+  it('a POST from the APP_URL host on another port or scheme is refused with a message naming APP_URL; a foreign one says nothing more', () => {
+    const config = { appUrl: new URL('http://localhost:3000'), clientIp: { onVercel: false, trustedProxyCount: 0 } };
+    const post = (origin: string) => csrfError(request('/api/auth/login', { method: 'POST', headers: { origin } }), config);
+    expect(post('http://localhost:3001')?.message).toMatch(/came from http:\/\/localhost:3001, but APP_URL says the app is http:\/\/localhost:3000/);
+    expect(post('https://localhost:3000')?.message).toMatch(/set APP_URL to the address the browser uses/);
+    expect(post('https://evil.example')?.message).toBe('Cross-site requests are not allowed.');
+    expect(post('http://localhost:3000')).toBeUndefined();
+  });
+
   it('Origin decides when present', () => {
     expect(isSameOriginRequest(new Headers({ origin: 'https://app.example' }), allowed)).toBe(true);
     expect(isSameOriginRequest(new Headers({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }), allowed)).toBe(false);

@@ -54,9 +54,10 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
     // Not revoked by id: a newer cookie of this sign-in this instance never saw may still be good.
     refused: async () => undefined,
     end: (_value, session) => revocations.revoke(session),
-    async list(_value, session) {
+    async list(_value, session, asking) {
       const at = new Date(session.signedInAt ?? now()).toISOString();
-      return session.sid ? [{ id: session.sid, current: true, createdAt: at, lastSeenAt: new Date(now()).toISOString() }] : [];
+      const userAgent = asking?.userAgent?.slice(0, 256);
+      return session.sid ? [{ id: session.sid, current: true, createdAt: at, lastSeenAt: new Date(now()).toISOString(), userAgent }] : [];
     },
     endOthers: async (_value, session) => ((await revocations.endUserSessions(session)) ? [] : false),
     async endById(_value, session, id) {

@@ -32,8 +32,8 @@ export interface SessionStorage {
   refused(value: string, session: Session): Promise<void>;
   /** Ends this session, on every instance. */
   end(value: string, session: Session): Promise<void>;
-  /** The user's sessions (cookie mode: only the one asking, nothing else is known). */
-  list(value: string, session: Session): Promise<SessionSummary[]>;
+  /** The user's sessions (cookie mode: only the one asking, nothing else is known, described by `asking`). */
+  list(value: string, session: Session, asking?: SessionMeta): Promise<SessionSummary[]>;
   /**
    * Ends the user's other sessions (this one is `end`'s): those of them it could read, for the hook and upstream
    * revocation (cookie mode: none; the others are revoked by time); false when this deployment cannot.
