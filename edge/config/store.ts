@@ -2,10 +2,7 @@ import { DEFAULTS } from './defaults.ts';
 import { parseInteger, parseUrl } from './parse-values.ts';
 import type { RedisNode, RedisStoreConfig, StoreConfig } from './types.ts';
 
-const REDIS_FORMS =
-  'REDIS_URL must be one of: redis://[user:password@]host:port[/db] (one server), redis+cluster://[user:password@]host:port,host:port,… ' +
-  '(a Redis or Valkey Cluster: any of its nodes), redis+sentinel://[user:password@]host:port,host:port,…/<master name>[/db] (Sentinel); ' +
-  'rediss… for TLS.';
+const REDIS_FORMS = 'REDIS_URL must be one of: redis://host:port[/db], redis+cluster://host:port,… or redis+sentinel://host:port,…/<master>[/db] (README, "Redis in production").';
 
 /**
  * Upstash's own names, or those the Vercel Marketplace integration sets (`KV_REST_API_*`); or REDIS_URL, Redis or
@@ -23,7 +20,15 @@ export function readStore(read: (name: string) => string | undefined, problems: 
     problems.push(`Set either REDIS_URL or ${urlName}/${tokenName}, not both: the BFF uses one store.`);
     return undefined;
   }
-  if (redisUrl !== undefined) return readRedisUrl(redisUrl, read('REDIS_SENTINEL_PASSWORD'), timeoutMs, problems);
+  if (redisUrl !== undefined) {
+    // A TCP client is Node's alone (store/connect.ts): Next replaces NEXT_RUNTIME at build time, so the edge bundle
+    // carries neither the parser nor its sentences.
+    if (process.env.NEXT_RUNTIME === 'edge') {
+      problems.push('REDIS_URL needs the Node runtime (proxy.ts): on the edge, use Upstash (UPSTASH_REDIS_REST_URL and _TOKEN).');
+      return undefined;
+    }
+    return readRedisUrl(redisUrl, read('REDIS_SENTINEL_PASSWORD'), timeoutMs, problems);
+  }
   if (!url && !token) return undefined;
   if (!url || !token) {
     problems.push(`Set both ${urlName} and ${tokenName}, or neither.`);
@@ -43,13 +48,13 @@ function readRedisUrl(value: string, sentinelPassword: string | undefined, timeo
   const topology = (shape?.toLowerCase() ?? 'single') as RedisStoreConfig['topology'];
   const nodes = hosts.split(',').map(node);
   if (!hosts || nodes.some((n) => !n) || (topology === 'single' && nodes.length > 1)) {
-    problems.push(`REDIS_URL: ${topology === 'single' ? 'one host:port' : 'a comma-separated list of host:port'} after the scheme. ${REDIS_FORMS}`);
+    problems.push(`REDIS_URL: ${topology === 'single' ? 'one host:port' : 'host:port,…'} after the scheme. ${REDIS_FORMS}`);
     return undefined;
   }
   const parts = path.split('/').filter(Boolean);
   const master = topology === 'sentinel' ? parts.shift() : undefined;
   const db = parts.shift();
-  if (topology === 'sentinel' && !master) problems.push('REDIS_URL: redis+sentinel:// needs the master’s name as its path, e.g. redis+sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster.');
+  if (topology === 'sentinel' && !master) problems.push('REDIS_URL: redis+sentinel:// needs the master’s name as its path (…/mymaster).');
   if (parts.length || (db !== undefined && !/^\d+$/.test(db))) problems.push('REDIS_URL: the path, when present, is a database number (e.g. /0).');
   if (topology === 'cluster' && db !== undefined && db !== '0') problems.push('REDIS_URL: a Redis Cluster has only database 0.');
   const [username, password] = userinfo === undefined ? [] : userinfo.split(/:(.*)/s).map((p) => (p ? decodeURIComponent(p) : undefined));

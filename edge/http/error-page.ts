@@ -11,7 +11,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 export function errorPage(error: BffError): Response {
   const wait = error.retryAfter;
   const refresh = wait === undefined ? '' : `<meta http-equiv="refresh" content="${wait}">`;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">${refresh}<title>Please try again shortly</title></head><body><main><h1>Please try again shortly</h1><p>${escape(error.message)}</p>${wait === undefined ? '' : `<p>This page tries again in ${wait} s.</p>`}</main></body></html>`;
+  const html = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">${refresh}<title>Please try again shortly</title><h1>Please try again shortly</h1><p>${escape(error.message)}`;
   const res = new Response(html, { status: statusOf(error), headers: { 'content-type': 'text/html; charset=utf-8' } });
   markPersonal(res.headers);
   if (wait !== undefined) res.headers.set('retry-after', String(wait));

@@ -15,8 +15,6 @@ export async function connectStore(config: StoreConfig): Promise<RedisCommands> 
     const { redisCommands } = await import('./redis.ts');
     return withBreaker(redisCommands(config));
   }
-  throw new ConfigError([
-    'REDIS_URL needs the Node runtime (proxy.ts, or middleware with `runtime: "nodejs"`): the edge runtime has no TCP sockets. ' +
-      'On the edge, use Upstash or an Upstash-compatible HTTP front for your Redis (UPSTASH_REDIS_REST_URL and _TOKEN).',
-  ]);
+  // Refused by the configuration already (config/store.ts); kept for code that builds a config by hand.
+  throw new ConfigError(['REDIS_URL needs the Node runtime (proxy.ts): on the edge, use Upstash.']);
 }

@@ -39,14 +39,14 @@ async function keepCalling(a: Client, b: Client, jars: CookieJar[], ms: number):
   return rounds;
 }
 
-/** Nobody signed out (no 401) during a failover, and every call answers 200 again within `boundMs` of `from`. */
+/** Nobody signed out (no 401) during a failover, and every call answers 200 from `boundMs` after `from` on. */
 function expectRecovered(rounds: { at: number; statuses: number[] }[], from: number, boundMs: number): void {
   expect(rounds.flatMap((r) => r.statuses).filter((s) => s !== 200 && s !== 503)).toEqual([]);
-  const firstHealthy = rounds.find((r) => r.at > from && r.statuses.every((s) => s === 200));
-  expect(firstHealthy, 'service came back').toBeDefined();
-  expect(firstHealthy!.at - from).toBeLessThan(boundMs);
-  console.info(`recovered ${firstHealthy!.at - from} ms after the failure; ${rounds.flatMap((r) => r.statuses).filter((s) => s === 503).length} answers 503 on the way`);
-  expect(rounds.filter((r) => r.at >= firstHealthy!.at).flatMap((r) => r.statuses).every((s) => s === 200)).toBe(true);
+  const lastUnavailable = rounds.filter((r) => r.statuses.some((s) => s !== 200)).at(-1);
+  const recoveredAt = lastUnavailable?.at ?? from;
+  console.info(`recovered ${recoveredAt - from} ms after the failure; ${rounds.flatMap((r) => r.statuses).filter((s) => s === 503).length} answers 503 on the way`);
+  expect(recoveredAt - from).toBeLessThan(boundMs);
+  expect(rounds.at(-1)!.statuses.every((s) => s === 200)).toBe(true);
 }
 
 const recordKeyOf = (jar: CookieJar) => `bff:session:${jar.cookies.get(sessionCookieName(jar)!)!.split('.')[0]}`;
@@ -67,9 +67,14 @@ describe('Redis Cluster (3 masters + 3 replicas) behind two proxy.ts instances',
     }, 60_000);
     afterAll(() => stack?.stop());
 
-    it('12 users signed in on one instance (records on every master) are signed in on the other', async () => {
-      const users = await signIn(a, 12);
-      const masters = new Set(users.map(({ jar }) => cluster.masterFor(recordKeyOf(jar))));
+    it('users signed in on one instance until every master holds a record are signed in on the other', async () => {
+      const users: Awaited<ReturnType<typeof signIn>> = [];
+      const masters = new Set<number>();
+      while (masters.size < 3 && users.length < 40) {
+        const [user] = await signIn(a, 1);
+        users.push(user);
+        masters.add(cluster.masterFor(recordKeyOf(user.jar)));
+      }
       expect(masters.size).toBe(3);
       for (const { jar, user } of users) expect(await (await b.app('/api/auth/session', { jar })).json()).toMatchObject({ user: { email: user.email } });
     });
