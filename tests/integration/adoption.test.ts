@@ -27,41 +27,28 @@ interface AppShape {
   edge?: boolean;
 }
 
-/** Pages written as the README shows them for Cache Components. */
+/** A page as the README shows it for Cache Components: the request read inside <Suspense>, by `helper` in `body`. */
+const suspended = (component: string, helper: string, body: string) => `import { Suspense } from 'react';
+import { ${helper} } from '../../lib/bff-server';
+
+export default function Page() {
+  return (
+    <Suspense fallback={<p>Loading…</p>}>
+      <${component} />
+    </Suspense>
+  );
+}
+
+async function ${component}() {
+  ${body}
+}
+`;
+
 const CACHE_COMPONENTS_PAGES = {
-  account: `import { Suspense } from 'react';
-import { requireUser } from '../../lib/bff-server';
-
-export default function AccountPage() {
-  return (
-    <Suspense fallback={<p>Loading…</p>}>
-      <Account />
-    </Suspense>
-  );
-}
-
-async function Account() {
-  const user = await requireUser('/account');
-  return <p id="account">Signed in as {user.email}</p>;
-}
-`,
-  notes: `import { Suspense } from 'react';
-import { backendFetch } from '../../lib/bff-server';
-
-export default function NotesPage() {
-  return (
-    <Suspense fallback={<p>Loading…</p>}>
-      <Notes />
-    </Suspense>
-  );
-}
-
-async function Notes() {
-  const res = await backendFetch('/notes');
-  return <p id="notes">notes: {res.status}</p>;
-}
-`,
+  account: suspended('Account', 'requireUser', "const user = await requireUser('/account');\n  return <p id=\"account\">Signed in as {user.email}</p>;"),
+  notes: suspended('Notes', 'backendFetch', "const res = await backendFetch('/notes');\n  return <p id=\"notes\">notes: {res.status}</p>;"),
 };
+
 const APP_SECRET = 'adoption-secret-0123456789abcdefghijklmnop';
 const middlewareSource = readFileSync(join(fixture, 'middleware.ts'), 'utf8');
 /** The same file as `proxy.ts`, the way Next's codemod renames it. */
