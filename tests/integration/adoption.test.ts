@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, root, run, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { clientFor } from '../helpers/client';
+import { readmeSnippetFiles } from '../helpers/readme-snippets';
 import { GENEROUS_LIMITS } from '../helpers/global-setup';
 import { upstashEnv } from '../helpers/stack';
 
@@ -86,6 +87,23 @@ describe('adopting next-edge-bff from its npm tarball', () => {
     await backend?.stop();
     if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
   });
+
+  it("the README's TypeScript snippets compile, as files, in an app that installed the package", () => {
+    const check = join(dir, 'readme-check');
+    try {
+      for (const file of readmeSnippetFiles()) {
+        mkdirSync(dirname(join(check, file.path)), { recursive: true });
+        writeFileSync(join(check, file.path), file.source);
+      }
+      const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
+      writeFileSync(join(check, 'tsconfig.json'), JSON.stringify({ ...tsconfig, include: ['**/*.ts', '**/*.tsx'] }));
+      const tsc = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', check], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(check, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   async function build(file: 'middleware.ts' | 'proxy.ts'): Promise<void> {
     rmSync(join(dir, 'middleware.ts'), { force: true });
