@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedis, type Proc } from '../../scripts/lib/processes.mjs';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
@@ -74,5 +75,66 @@ describe('a store paused for 10 s (server-held sessions, proxy.ts, REDIS_URL)', 
     await sleep(2_500); // the breaker's cool-down, then a probe
     expect((await c.app('/api/backend/notes', { jar })).status).toBe(200);
     expect((await page()).status).toBe(200);
+  }, 60_000);
+});
+
+/** A TCP hop that holds every answer from Redis back by `delayMs`: a store that answers, slowly. */
+function slowHop(target: number, delayMs: number): Promise<{ port: number; server: Server }> {
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    client.pipe(upstream);
+    upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), delayMs));
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server })));
+}
+
+describe('a store that answers every command 400 ms late (server-held sessions, proxy.ts)', () => {
+  let redis: Proc;
+  let hop: Server;
+  let stack: Stack;
+  let c: ReturnType<typeof clientFor>;
+  const jar = new CookieJar();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = startRedis(port);
+    await sleep(300);
+    const slow = await slowHop(port, 400);
+    hop = slow.server;
+    stack = await startStack({}, () => ({ REDIS_URL: `redis://127.0.0.1:${slow.port}`, SESSION_MODE: 'server' }), 1, appDirFor('Node proxy.ts'));
+    c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+    await c.login(jar);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    hop?.close();
+    await redis?.stop();
+  });
+
+  it('four browsers using it for 8 s are never signed out; requests stay bounded instead of piling up', async () => {
+    const seen: { status: number; ms: number }[] = [];
+    const end = Date.now() + 8_000;
+    const browser = async () => {
+      while (Date.now() < end) {
+        for (const path of ['/dashboard', '/api/backend/notes']) {
+          const started = Date.now();
+          const res = path === '/dashboard' ? await navigate(`${stack.appUrl}${path}`, jar.header()) : await c.app(path, { jar: jar.clone() });
+          await res.arrayBuffer();
+          seen.push({ status: res.status, ms: Date.now() - started });
+        }
+      }
+    };
+    await Promise.all([browser(), browser(), browser(), browser()]);
+    expect(seen.filter((s) => s.status !== 200 && s.status !== 503).map((s) => s.status)).toEqual([]);
+    const times = seen.map((s) => s.ms).sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
+    console.info(`slow store: ${seen.length} requests, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, ${seen.filter((s) => s.status === 503).length} answered 503`);
+    expect(at(0.5)).toBeLessThan(2_500);
   }, 60_000);
 });
