@@ -25,7 +25,7 @@ import { csrfError } from './request/csrf.ts';
 import type { Policy } from './policy/types.ts';
 import type { BffRuntime } from './runtime.ts';
 import { planSessionCookies, type CookieWrite } from './session/cookie-writes.ts';
-import { readSessionValue } from './session/read.ts';
+import { readSessionValue, revocationListed } from './session/read.ts';
 import { SESSION_UNKNOWN } from './session/storage/types.ts';
 import type { Session, User } from './session/types.ts';
 
@@ -91,7 +91,7 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
   if (opened === SESSION_UNKNOWN) return unknown(req, rt, route, strip, trace);
   if (!opened) return loggedOut('invalid');
   // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
-  if (await rt.revocations.isRevoked(opened)) return loggedOut('revoked', 'session_expired');
+  if (revocationListed(opened, rt.sessions.mode) && (await rt.revocations.isRevoked(opened))) return loggedOut('revoked', 'session_expired');
   if (trace) trace.session = 'valid';
 
   // No refresh for a prefetch, nor before a logout (which ends the session anyway).

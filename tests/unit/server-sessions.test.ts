@@ -123,6 +123,19 @@ describe('server-held sessions (SESSION_MODE=server)', () => {
     for (const rt of [a, b]) expect((await api(rt, forged)).status).toBe(401);
   });
 
+  it('a signed-in request costs one store read per second (the record): ending it deletes the record, no revocation list to read', async () => {
+    const { a, b, clock, store } = await stack();
+    const cookie = await login(a);
+    clock.advance(1_001);
+    store.reads.length = 0;
+    for (let i = 0; i < 5; i++) expect((await api(a, cookie)).status).toBe(200);
+    expect(store.reads.filter((k) => !k.startsWith('bff:refresh'))).toEqual([expect.stringMatching(/^bff:session:/)]);
+    // Ended on one instance, refused on the other within the record cache.
+    expect((await auth(b, 'logout', cookie, {})).status).toBe(200);
+    clock.advance(1_001);
+    expect((await api(a, cookie)).status).toBe(401);
+  });
+
   it('a well-formed cookie naming no session costs at most one store read per id per second', async () => {
     const { a, clock, store } = await stack();
     const unknown = `__Host-bff_session=${'B'.repeat(22)}.${'C'.repeat(43)}`;
