@@ -107,9 +107,9 @@ export function serverHelpers(bff: Bff): ServerHelpers {
       const rt = await runtime();
       const { value, session } = await requestSession(rt);
       if (!session || !value || typeof id !== 'string') return false;
-      const ended = await rt.sessions.endById(value, session, id);
-      if (ended) await sessionEnded(ended, rt, 'ended_by_user');
-      return !!ended;
+      const result = await rt.sessions.endById(value, session, id);
+      if (result?.ended) await sessionEnded(result.ended, rt, 'ended_by_user');
+      return result !== undefined;
     },
   };
 }

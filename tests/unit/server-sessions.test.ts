@@ -175,6 +175,22 @@ describe('server-held sessions (SESSION_MODE=server)', () => {
     expect(ended.map((e) => e.split(':')[0])).toEqual(['ended_by_user', 'ended_by_user', 'logout']);
   });
 
+  it('endSession(id) of a record without a readable copy (written before copies) ends it and hands back no session, never the asker', async () => {
+    const { a, store } = await stack();
+    const laptop = await login(a, 'Firefox');
+    const phone = await login(a, 'Safari');
+    const phoneId = phone.split('=')[1].split('.')[0];
+    const entry = store.data.get(`bff:session:${phoneId}`)!;
+    const { r: _copy, ...legacy } = JSON.parse(entry.value) as Record<string, unknown>;
+    entry.value = JSON.stringify(legacy);
+    const value = laptop.split('=')[1];
+    const asker = await a.sessions.open(value);
+    if (!asker || typeof asker === 'symbol') throw new Error('laptop not signed in');
+    const sid = (await a.sessions.list(value, asker)).find((s) => s.userAgent === 'Safari')!.id;
+    expect(await a.sessions.endById(value, asker, sid)).toEqual({ ended: undefined });
+    expect(store.data.has(`bff:session:${phoneId}`)).toBe(false);
+  });
+
   it('a bad scope is a 400 with the field named', async () => {
     const { a } = await stack();
     const cookie = await login(a);

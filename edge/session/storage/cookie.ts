@@ -63,7 +63,7 @@ export function cookieStorage({ config, keyring, opener, successors, revocations
     async endById(_value, session, id) {
       if (id !== session.sid) return undefined;
       await revocations.revoke(session);
-      return session;
+      return { ended: session };
     },
     fits,
   };

@@ -39,8 +39,11 @@ export interface SessionStorage {
    * revocation (cookie mode: none; the others are revoked by time); false when this deployment cannot.
    */
   endOthers(value: string, session: Session): Promise<Session[] | false>;
-  /** Ends one of the user's sessions by its id: that session (as far as it could be read), undefined when not theirs. */
-  endById(value: string, session: Session, id: string): Promise<Session | undefined>;
+  /**
+   * Ends one of the user's sessions by its id: `{ ended }` with that session where it could be read (for the hook and
+   * upstream revocation), undefined when it is not one of theirs.
+   */
+  endById(value: string, session: Session, id: string): Promise<{ ended?: Session } | undefined>;
   /** Whether a sealed session can be kept at all (cookie mode: the cookie budget). */
   fits(sealed: string): boolean;
 }
