@@ -181,7 +181,8 @@ describe('server-held sessions (SESSION_MODE=server)', () => {
     const phone = await login(a, 'Safari');
     const phoneId = phone.split('=')[1].split('.')[0];
     const entry = store.data.get(`bff:session:${phoneId}`)!;
-    const { r: _copy, ...legacy } = JSON.parse(entry.value) as Record<string, unknown>;
+    const legacy = JSON.parse(entry.value) as Record<string, unknown>;
+    delete legacy.r;
     entry.value = JSON.stringify(legacy);
     const value = laptop.split('=')[1];
     const asker = await a.sessions.open(value);
