@@ -96,10 +96,14 @@ export class SessionUnavailableError extends Error {
   readonly retryAfter = 5;
 
   constructor() {
-    super('Your session cannot be checked right now. Please try again shortly.');
+    super(sessionUnavailable().message);
     this.name = 'SessionUnavailableError';
   }
 }
+
+/** The store could not say whether a session exists: neither signed in nor signed out (503, Retry-After). */
+export const sessionUnavailable = () =>
+  new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });
 
 /** Raised once, at start-up, when the environment cannot make a working configuration. */
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { BffError } from './errors.ts';
+import { BffError, sessionUnavailable } from './errors.ts';
 import { loginLocation, redirectTo } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
 import { withoutTrailingSlash } from './guard/trailing-slash.ts';
@@ -127,7 +127,7 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
 function unknown(req: NextRequest, rt: BffRuntime, route: RouteKind, strip: boolean, trace?: Trace): Decision {
   if (trace) trace.session = 'unknown';
   if (route === 'backend' || route === 'protected') {
-    const error = new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });
+    const error = sessionUnavailable();
     return respond(route === 'protected' && isNavigation(req.headers) ? errorPage(error) : errorResponse(error), null);
   }
   return { kind: 'continue', writes: [], strip, user: null };

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Env } from './config/load.ts';
+import { parseBool } from './config/parse-values.ts';
 import { sealSession } from './session/codec.ts';
 import { planSessionCookies } from './session/cookie-writes.ts';
 import { keyringFor } from './session/keys.ts';
@@ -51,8 +52,8 @@ export async function sessionCookie(options: SessionCookieOptions): Promise<Test
   }
   // The cookie is named for the server that reads it, not for the test process's own NODE_ENV.
   const secure = options.secure ?? (env.COOKIE_SECURE === undefined ? true : undefined);
-  if (options.secure !== undefined && env.COOKIE_SECURE !== undefined && String(options.secure) !== env.COOKIE_SECURE.trim().replace(/^1$/, 'true').replace(/^0$/, 'false')) {
-    console.warn(`next-edge-bff/testing: sessionCookie({ secure: ${options.secure} }) but the environment says COOKIE_SECURE=${env.COOKIE_SECURE}: the app will not read this cookie.`);
+  if (options.secure !== undefined && env.COOKIE_SECURE !== undefined && parseBool(env.COOKIE_SECURE.trim(), 'COOKIE_SECURE', options.secure, []) !== options.secure) {
+    console.warn(`next-edge-bff/testing: sessionCookie({ secure: ${options.secure} }) contradicts the environment's COOKIE_SECURE: the app will not read this cookie.`);
   }
   // Only the secret and the cookie settings matter here: the rest is filled in so the app's own rules can run.
   const config = loadConfig({

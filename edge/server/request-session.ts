@@ -1,6 +1,6 @@
 import { cookies } from 'next/headers';
 import { after } from 'next/server';
-import { BffError } from '../errors.ts';
+import { BffError, sessionUnavailable } from '../errors.ts';
 import { accessExpired } from '../refresh/due.ts';
 import { renewIfDue } from '../refresh/renew.ts';
 import type { BffRuntime } from '../runtime.ts';
@@ -32,7 +32,7 @@ export async function requestSession(rt: BffRuntime): Promise<RequestSession> {
   for (let attempt = 0; ; attempt++) {
     const { value, session } = await readLiveSession((name) => jar.get(name)?.value, rt);
     if (session !== SESSION_UNKNOWN) return { value, session, jar };
-    if (attempt >= UNKNOWN_RETRIES) return { value, session: null, error: unknownSession(), jar };
+    if (attempt >= UNKNOWN_RETRIES) return { value, session: null, error: sessionUnavailable(), jar };
     await new Promise((resolve) => setTimeout(resolve, UNKNOWN_RETRY_MS));
   }
 }
@@ -75,7 +75,6 @@ function keepAlive(work: Promise<unknown>): void {
   after(work.catch(() => undefined));
 }
 
-const unknownSession = () => new BffError('session_unavailable', 'Your session cannot be checked right now. Please try again shortly.', { retryAfter: 5 });
 const unavailableRefresh = () => new BffError('refresh_unavailable', 'The session could not be renewed right now.', { retryAfter: 5 });
 
 /**

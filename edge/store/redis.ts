@@ -115,7 +115,7 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
 async function warnIfCluster(redis: Redis): Promise<void> {
   try {
     const info = String(await redis.call('INFO', 'cluster'));
-    if (/cluster_enabled:1/.test(info)) logWarn('store_is_cluster', { hint: 'REDIS_URL points at a Redis Cluster node: use redis+cluster://host:port,… (README, "Redis")' });
+    if (/cluster_enabled:1/.test(info)) logWarn('store_is_cluster', { hint: 'REDIS_URL points at a Redis Cluster node: use redis+cluster://host:port,… (README, "Redis in production")' });
   } catch {
     // Not knowing is no reason to fail.
   }

@@ -26,6 +26,26 @@ function navigate(url: string, cookie: string): Promise<Response> {
 }
 
 /**
+ * One `proxy.ts` instance with server-held sessions on the Redis at `port`, and `jar` signed in. A cold instance first
+ * connects (through a slow store, several slow round trips): the fail-closed limiter may refuse a sign-in until then.
+ */
+async function serverModeOn(port: number, jar: CookieJar): Promise<{ stack: Stack; c: ReturnType<typeof clientFor> }> {
+  await sleep(300);
+  const stack = await startStack({}, () => ({ REDIS_URL: `redis://127.0.0.1:${port}`, SESSION_MODE: 'server' }), 1, appDirFor('Node proxy.ts'));
+  const c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
+  const user = await c.newUser();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.login(jar, user);
+      return { stack, c };
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
+/**
  * A store that stops answering (SIGSTOP: connections stay open, nothing comes back, as a hung server or a network
  * partition looks) under server-held sessions, on proxy.ts with REDIS_URL: nobody is sent to the login page or loses
  * their cookie, navigations get an HTML 503 that retries, and the circuit breaker keeps requests fast.
@@ -39,10 +59,7 @@ describe('a store paused for 10 s (server-held sessions, proxy.ts, REDIS_URL)', 
   beforeAll(async () => {
     const port = await freePort();
     redis = startRedis(port);
-    await sleep(300);
-    stack = await startStack({}, () => ({ REDIS_URL: `redis://127.0.0.1:${port}`, SESSION_MODE: 'server' }), 1, appDirFor('Node proxy.ts'));
-    c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
-    await c.login(jar);
+    ({ stack, c } = await serverModeOn(port, jar));
   }, 60_000);
   afterAll(async () => {
     redis?.child.kill('SIGCONT');
@@ -104,22 +121,9 @@ describe('a store that answers every command 400 ms late (server-held sessions, 
   beforeAll(async () => {
     const port = await freePort();
     redis = startRedis(port);
-    await sleep(300);
     const slow = await slowHop(port, 400);
     hop = slow.server;
-    stack = await startStack({}, () => ({ REDIS_URL: `redis://127.0.0.1:${slow.port}`, SESSION_MODE: 'server' }), 1, appDirFor('Node proxy.ts'));
-    c = clientFor({ app: () => stack.appUrl, backend: () => stack.backendUrl });
-    // A cold instance first connects (several slow round trips): the fail-closed limiter may refuse a sign-in until then.
-    const user = await c.newUser();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await c.login(jar, user);
-        break;
-      } catch (error) {
-        if (attempt >= 10) throw error;
-        await sleep(1_000);
-      }
-    }
+    ({ stack, c } = await serverModeOn(slow.port, jar));
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();

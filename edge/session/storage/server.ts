@@ -94,6 +94,12 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
     return ring;
   }
 
+  /** The session as a record holds it: under the cookie's key (`s`), and its copy under the record key (`r`). */
+  async function sealed(session: Session, key: string): Promise<Pick<SessionRecord, 's' | 'r'>> {
+    const [s, r] = await Promise.all([sealSession(session, await ringFor(key)), sealSession(session, recordKeyring)]);
+    return { s, r };
+  }
+
   /** The record lives as long as the session may: its refresh token, its idle window, its absolute lifetime. */
   function ttlOf(session: Session, lastSeen: number): number {
     const ends = [session.refreshExpiresAt, idleMs === undefined ? Infinity : lastSeen + idleMs];
@@ -195,9 +201,8 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
       if (!handle) return;
       const loaded = await load(handle.id, handle.key);
       if (!loaded) return;
-      const [s, r] = await Promise.all([sealSession(next.session, await ringFor(handle.key)), sealSession(next.session, recordKeyring)]);
       // A renewal is a use: the idle window restarts from it (else short tokens turn the idle timeout absolute).
-      await write(handle.id, handle.key, next.session, { ...loaded.record, s, r, l: now() });
+      await write(handle.id, handle.key, next.session, { ...loaded.record, ...(await sealed(next.session, handle.key)), l: now() });
     },
     // The same id and key for the session's whole life; only a later expiry is worth a new Set-Cookie.
     cookieFor: (value, previous, next) => (next.session.refreshExpiresAt > previous.refreshExpiresAt ? value : undefined),
@@ -214,8 +219,7 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
       const key = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
       const t = now();
       try {
-        const [s, r] = await Promise.all([sealSession(session, await ringFor(key)), sealSession(session, recordKeyring)]);
-        const record: SessionRecord = { v: 1, s, r, sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
+        const record: SessionRecord = { v: 1, ...(await sealed(session, key)), sid: session.sid ?? id, c: t, l: t, ua: meta.userAgent?.slice(0, 256) };
         await write(id, key, session, record);
       } catch {
         logWarn('session_store_unavailable');
