@@ -113,33 +113,20 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 /**
  * Works without JavaScript: the form posts to the BFF, which answers with a redirect to \`next\` or back here. What
  * the URL says (\`next\`, an error) is read inside <Suspense>, so the page builds with Cache Components on and off.
+ * The fields stay outside it: a boundary that resolves while someone types must not replace what they typed.
  */
 export default function LoginPage({ searchParams }: { searchParams: Search }) {
+  const field = { display: 'grid', gap: '0.25rem', marginBottom: '0.75rem' } as const;
   return (
     <main style={{ maxWidth: '22rem', margin: '4rem auto', fontFamily: 'system-ui, sans-serif' }}>
       <h1>Sign in</h1>
-      <Suspense fallback={<LoginForm />}>
-        <LoginFromUrl searchParams={searchParams} />
+      <Suspense>
+        <Messages searchParams={searchParams} />
       </Suspense>
-    </main>
-  );
-}
-
-async function LoginFromUrl({ searchParams }: { searchParams: Search }) {
-  const params = await searchParams;
-  const one = (key: string) => (typeof params[key] === 'string' ? (params[key] as string) : undefined);
-  return <LoginForm next={one('next')} reason={one('reason')} error={one('error')} retryAfter={Number(one('retryAfter')) || undefined} />;
-}
-
-function LoginForm({ next, reason, error, retryAfter }: { next?: string; reason?: string; error?: string; retryAfter?: number }) {
-  const field = { display: 'grid', gap: '0.25rem', marginBottom: '0.75rem' } as const;
-  return (
-    <>
-      {reason === 'reauthenticate' ? <p>Please sign in again to continue.</p> : null}
-      {reason === 'session_expired' ? <p>Your session has ended. Please sign in again.</p> : null}
-      {error ? <p role="alert">{loginErrorMessage({ code: error, retryAfter })}</p> : null}
       <form method="post" action="/api/auth/login">
-        <input type="hidden" name="next" value={safeNextPath(next)} />
+        <Suspense>
+          <NextField searchParams={searchParams} />
+        </Suspense>
         <label style={field}>
           Email <input name="email" type="email" autoComplete="username" required />
         </label>
@@ -148,8 +135,29 @@ function LoginForm({ next, reason, error, retryAfter }: { next?: string; reason?
         </label>
         <button type="submit">Sign in</button>
       </form>
+    </main>
+  );
+}
+
+async function param(searchParams: Search, key: string) {
+  const value = (await searchParams)[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function Messages({ searchParams }: { searchParams: Search }) {
+  const [reason, error, retryAfter] = await Promise.all(['reason', 'error', 'retryAfter'].map((key) => param(searchParams, key)));
+  return (
+    <>
+      {reason === 'reauthenticate' ? <p>Please sign in again to continue.</p> : null}
+      {reason === 'session_expired' ? <p>Your session has ended. Please sign in again.</p> : null}
+      {error ? <p role="alert">{loginErrorMessage({ code: error, retryAfter: Number(retryAfter) || undefined })}</p> : null}
     </>
   );
+}
+
+/** Until it streams in, a submitted form carries no \`next\` and the BFF lands on "/". */
+async function NextField({ searchParams }: { searchParams: Search }) {
+  return <input type="hidden" name="next" value={safeNextPath(await param(searchParams, 'next'))} />;
 }
 `;
 
