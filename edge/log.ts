@@ -27,6 +27,7 @@ export type LogEvent =
   | 'store_command_failed'
   | 'store_breaker_open'
   | 'store_is_cluster'
+  | 'store_write_unreplicated'
   | 'csrf_origin_mismatch'
   | 'login_backend_failed'
   | 'session_revocation_unchecked'

@@ -41,6 +41,12 @@ export const DEFAULTS = {
   storeTimeoutMs: 1_000,
   /** After a store failover or reconnection, a missing session record is "unknown" (503) for this long, not "signed out". */
   storeSettleMs: 15_000,
+  /**
+   * How long a durable write waits for a replica's acknowledgement (Redis WAIT); and, when none came (no replica, or
+   * one lagging), how long such writes then skip the wait instead of paying it each time.
+   */
+  storeReplicaWaitMs: 100,
+  storeReplicaRetryMs: 30_000,
   /** Consecutive store timeouts or lost connections that open the breaker, and how long it then fails fast. */
   storeBreakerFailures: 3,
   storeBreakerCoolDownMs: 2_000,

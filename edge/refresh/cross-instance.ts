@@ -2,7 +2,7 @@ import { logWarn } from '../log.ts';
 import { openSession } from '../session/codec.ts';
 import type { SessionKeyring } from '../session/keys.ts';
 import { hashTag } from '../store/hash-tag.ts';
-import type { KvStore } from '../store/types.ts';
+import { DURABLE, type KvStore } from '../store/types.ts';
 import type { Session } from '../session/types.ts';
 import { unavailable, type RefreshOutcome } from './outcome.ts';
 
@@ -36,6 +36,7 @@ export interface CoordinationOptions {
  * and be redeeming the same token, and a backend with reuse detection would then revoke the whole family. The
  * session is kept; the refresh resumes when the store answers. The lock is released on every path but one: when
  * the outcome could not be published, it is left to expire, so that nobody redeems the spent token in the meantime.
+ * The lock and the outcome are durable writes: a failover that lost either would let a spent token be redeemed again.
  */
 export async function coordinatedRefresh(key: string, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
   // One hash tag: the three keys are read together, also on a Redis Cluster.
@@ -46,7 +47,7 @@ export async function coordinatedRefresh(key: string, session: Session, redeem: 
     for (let poll = 0; ; poll++) {
       const published = await readOutcome(o, keys);
       if (published) return published;
-      if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs)) break;
+      if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs, DURABLE)) break;
       if (poll >= o.polls) return unavailable();
       await o.sleep(o.pollMs);
     }
@@ -69,8 +70,8 @@ async function redeemHoldingLock(lockKey: string, keys: OutcomeKeys, session: Se
     if (outcome.kind !== 'unavailable') {
       // The whole outcome for the grace window; then only "spent" (a few bytes), for as long as the old cookie lives:
       // a late request then finds its sign-in's newest session in the successor register, never redeems again.
-      const published = await twice(() => o.store.set(keys.outcome, encode(outcome), o.graceMs));
-      const marked = outcome.kind === 'refreshed' ? await twice(() => o.store.set(keys.spent, '1', Math.max(o.graceMs, o.spentMs(session)))) : true;
+      const published = await twice(() => o.store.set(keys.outcome, encode(outcome), o.graceMs, DURABLE));
+      const marked = outcome.kind === 'refreshed' ? await twice(() => o.store.set(keys.spent, '1', Math.max(o.graceMs, o.spentMs(session)), DURABLE)) : true;
       if (!published || !marked) {
         logWarn('refresh_publish_failed', { lock: 'left_to_expire' });
         release = false;

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../config/defaults.ts';
 import { digestKey } from '../crypto/digest-key.ts';
 import { logWarn } from '../log.ts';
-import type { KvStore } from '../store/types.ts';
+import { DURABLE, type KvStore } from '../store/types.ts';
 import { markerLifetimes, type SessionLifetimes } from './marker-lifetimes.ts';
 import type { ProviderSession, Session } from './types.ts';
 
@@ -80,7 +80,7 @@ export function revocationList(
       clearUntil.delete(session.sid);
       if (!store) return;
       try {
-        await store.set(key(session.sid), '1', lifetime);
+        await store.set(key(session.sid), '1', lifetime, DURABLE);
       } catch {
         logWarn('session_revocation_unshared');
       }
@@ -91,7 +91,7 @@ export function revocationList(
       clearUntil.clear();
       if (!store) return;
       try {
-        await Promise.all([keys.sid, keys.sub].filter((k): k is string => !!k).map((k) => store.set(k, String(logout.at), ttl.provider())));
+        await Promise.all([keys.sid, keys.sub].filter((k): k is string => !!k).map((k) => store.set(k, String(logout.at), ttl.provider(), DURABLE)));
       } catch {
         logWarn('session_revocation_unshared');
       }
@@ -99,7 +99,7 @@ export function revocationList(
     async endUserSessions(session) {
       if (!store) return false;
       clearUntil.clear();
-      await store.set(await userKey(session.user.id), `${now()} ${session.sid ?? ''}`, ttl.user(session));
+      await store.set(await userKey(session.user.id), `${now()} ${session.sid ?? ''}`, ttl.user(session), DURABLE);
       return true;
     },
     async isRevoked(session) {

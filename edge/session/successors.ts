@@ -1,5 +1,5 @@
 import { logWarn } from '../log.ts';
-import type { KvStore } from '../store/types.ts';
+import { DURABLE, type KvStore } from '../store/types.ts';
 import { openSession } from './codec.ts';
 import type { SessionKeyring } from './keys.ts';
 import type { Refreshed, Session } from './types.ts';
@@ -64,7 +64,7 @@ export function successorRegister(store: KvStore | undefined, keyring: SessionKe
         return;
       }
       try {
-        await store.set(key(sid), next.sealed, ttl);
+        await store.set(key(sid), next.sealed, ttl, DURABLE);
       } catch {
         logWarn('session_successor_unshared');
       }

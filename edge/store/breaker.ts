@@ -50,6 +50,7 @@ export function withBreaker(inner: RedisCommands, now: () => number = Date.now):
     command: (args) => guarded(() => inner.command(args)),
     evalsha: (sha, keys, args) => guarded(() => inner.evalsha(sha, keys, args)),
     eval: (script, keys, args) => guarded(() => inner.eval(script, keys, args)),
+    durable: inner.durable && ((args) => guarded(() => inner.durable!(args))),
     settling: () => inner.settling?.() ?? false,
   };
 }

@@ -1,4 +1,4 @@
-import type { KvStore } from './types.ts';
+import type { KvStore, WriteOptions } from './types.ts';
 
 /**
  * Raw Redis commands, as both transports speak them: Upstash REST (store/upstash-rest.ts) and a Redis client over TCP
@@ -10,6 +10,8 @@ export interface RedisCommands {
   /** The two calls @upstash/ratelimit makes for single-region limits and resets. */
   evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
   eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
+  /** A write that returns once a replica has it (KvStore's `durable`); absent where the store replicates by itself. */
+  durable?(args: (string | number)[]): Promise<unknown>;
   /** True for a short while after a failover or reconnection (DEFAULTS.storeSettleMs): data may be missing then. */
   settling?(): boolean;
 }
@@ -22,6 +24,7 @@ const ADD_MEMBER =
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 export function kvStore(redis: RedisCommands): KvStore {
+  const write = (args: (string | number)[], options?: WriteOptions) => (options?.durable && redis.durable ? redis.durable(args) : redis.command(args));
   return {
     async get(key) {
       const value = await redis.command(['GET', key]);
@@ -32,17 +35,17 @@ export function kvStore(redis: RedisCommands): KvStore {
       const values = await redis.command(['MGET', ...keys]);
       return keys.map((_, i) => (Array.isArray(values) && typeof values[i] === 'string' ? values[i] : null));
     },
-    async set(key, value, ttlMs) {
-      await redis.command(['SET', key, value, 'PX', Math.max(1, Math.ceil(ttlMs))]);
+    async set(key, value, ttlMs, options) {
+      await write(['SET', key, value, 'PX', Math.max(1, Math.ceil(ttlMs))], options);
     },
-    async setIfAbsent(key, value, ttlMs) {
-      return (await redis.command(['SET', key, value, 'NX', 'PX', Math.max(1, Math.ceil(ttlMs))])) === 'OK';
+    async setIfAbsent(key, value, ttlMs, options) {
+      return (await write(['SET', key, value, 'NX', 'PX', Math.max(1, Math.ceil(ttlMs))], options)) === 'OK';
     },
     async deleteIfValue(key, value) {
       await redis.eval(DELETE_IF_VALUE, [key], [value]);
     },
-    async delete(key) {
-      await redis.command(['DEL', key]);
+    async delete(key, options) {
+      await write(['DEL', key], options);
     },
     async addMember(key, member, ttlMs) {
       await redis.eval(ADD_MEMBER, [key], [member, Math.max(1, Math.ceil(ttlMs))]);

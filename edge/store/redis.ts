@@ -60,6 +60,9 @@ function client(config: RedisStoreConfig): Redis | Cluster {
 export function redisCommands(config: RedisStoreConfig): RedisCommands {
   const redis = client(config);
   const cluster = redis instanceof Cluster;
+  // Durable writes have a connection of their own: WAIT blocks the connection it is sent on until a replica answers.
+  const durableClient = redis.duplicate();
+  durableClient.on('error', () => undefined); // the main connection reports outages
   let warned = false;
   let connected = false;
   // When the topology last changed after the first connection: a reconnection may reach a promoted replica, or a
@@ -82,18 +85,15 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
   redis.on('+node', changed);
   redis.on('-node', changed);
   const shas = new Map<string, string>();
-  const ready = new Promise<void>((resolve) => {
-    if (redis.status === 'ready') resolve();
-    redis.once('ready', () => resolve());
-    setTimeout(resolve, config.timeoutMs).unref?.();
-  });
+  const ready = readyWithin(redis, config.timeoutMs);
+  const durableReady = readyWithin(durableClient, config.timeoutMs);
+  // Until then, durable writes skip the wait: no replica acknowledged the last one in time (none, or one lagging).
+  let unreplicatedUntil = 0;
+
   async function command(args: (string | number)[]): Promise<unknown> {
     // The first commands of a cold start wait for the connection (bounded), instead of failing at once.
     if (redis.status !== 'ready') await ready;
-    const [upper, ...rest] = args.map(String);
-    // Lower case: ioredis finds a command's keys (and so a cluster's slot) only under its lower-case name; an
-    // upper-case one goes to any node and is redirected, and a pipeline of such redirects fails as a whole.
-    const name = upper.toLowerCase();
+    const [name, ...rest] = named(args);
     try {
       // A cluster serves a multi-key read only within one slot: keys of different sessions are read one by one, at
       // once. (Not through ioredis's auto-pipelining: it refuses scripts of different slots sent together.)
@@ -103,12 +103,52 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
       throw StoreError.from(error);
     }
   }
+
+  /** The write, then `WAIT 1`: one pipeline, so a cluster sends both to the node of the write's key. */
+  async function durable(args: (string | number)[]): Promise<unknown> {
+    if (Date.now() < unreplicatedUntil) return command(args);
+    if (durableClient.status !== 'ready') await durableReady;
+    const [name, ...rest] = named(args);
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await durableClient.pipeline().call(name, ...rest).call('wait', 1, DEFAULTS.storeReplicaWaitMs).exec();
+    } catch (error) {
+      throw StoreError.from(error);
+    }
+    const [[failed, written] = [new Error('no reply')], [, acknowledged] = [null, 0]] = replies ?? [];
+    if (failed) throw StoreError.from(failed);
+    if (Number(acknowledged) < 1) {
+      unreplicatedUntil = Date.now() + DEFAULTS.storeReplicaRetryMs;
+      logWarn('store_write_unreplicated', { waitedMs: DEFAULTS.storeReplicaWaitMs, unwaitedForMs: DEFAULTS.storeReplicaRetryMs });
+    }
+    return written;
+  }
+
   return {
     command,
+    durable,
     evalsha: (sha, keys, args) => command(['EVALSHA', shas.get(sha) ?? sha, keys.length, ...keys, ...args.map(String)]),
     eval: (script, keys, args) => command(['EVAL', forStockRedis(script, shas), keys.length, ...keys, ...args.map(String)]),
     settling: () => changedAt > 0 && Date.now() - changedAt < DEFAULTS.storeSettleMs,
   };
+}
+
+/**
+ * Lower case: ioredis finds a command's keys (and so a cluster's slot) only under its lower-case name; an upper-case
+ * one goes to any node and is redirected, and a pipeline of such redirects fails as a whole.
+ */
+function named(args: (string | number)[]): string[] {
+  const [name, ...rest] = args.map(String);
+  return [name.toLowerCase(), ...rest];
+}
+
+/** Resolves once the client is connected, or after `ms` (the command then fails on its own). */
+function readyWithin(redis: Redis | Cluster, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (redis.status === 'ready') resolve();
+    redis.once('ready', () => resolve());
+    setTimeout(resolve, ms).unref?.();
+  });
 }
 
 /** A Cluster node behind a one-server URL fails later with CROSSSLOT and MOVED: say now what to set instead. */

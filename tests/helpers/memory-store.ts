@@ -1,4 +1,4 @@
-import type { KvStore } from '@/edge/store/types';
+import type { KvStore, WriteOptions } from '@/edge/store/types';
 
 type Op = 'get' | 'set' | 'setIfAbsent' | 'deleteIfValue' | 'delete' | 'members';
 
@@ -82,5 +82,91 @@ export class MemoryStore implements KvStore {
   async members(key: string) {
     this.check('members');
     return [...(this.liveSet(key)?.members ?? [])];
+  }
+}
+
+/**
+ * A master and its replica as Redis runs them: writes land on the master and reach the replica later (asynchronous
+ * replication), except durable ones, which the replica has acknowledged before they return (Redis `WAIT`). A
+ * failover promotes the replica: whatever had not reached it is gone, and the store says it is settling.
+ */
+export class ReplicatedStore implements KvStore {
+  readonly master: MemoryStore;
+  private readonly replica: MemoryStore;
+  /** Keys written on the master since the replica last caught up. */
+  private readonly behind = new Set<string>();
+  private settlingUntil = 0;
+  failovers = 0;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly settleMs = 15_000,
+  ) {
+    this.master = new MemoryStore(now);
+    this.replica = new MemoryStore(now);
+  }
+
+  /** The replica catches up. */
+  replicate(): void {
+    for (const key of this.behind) copyKey(this.master, this.replica, key);
+    this.behind.clear();
+  }
+
+  /** The replica becomes the master, without the writes it had not got. */
+  failover(): void {
+    for (const key of this.behind) copyKey(this.replica, this.master, key);
+    this.behind.clear();
+    this.settlingUntil = this.now() + this.settleMs;
+    this.failovers++;
+  }
+
+  private wrote(key: string, options?: WriteOptions): void {
+    if (options?.durable) copyKey(this.master, this.replica, key);
+    else this.behind.add(key);
+  }
+
+  get = (key: string) => this.master.get(key);
+  getMany = (keys: string[]) => this.master.getMany(keys);
+  members = (key: string) => this.master.members(key);
+  settling = () => this.now() < this.settlingUntil;
+
+  async set(key: string, value: string, ttlMs: number, options?: WriteOptions) {
+    await this.master.set(key, value, ttlMs);
+    this.wrote(key, options);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number, options?: WriteOptions) {
+    const taken = await this.master.setIfAbsent(key, value, ttlMs);
+    this.wrote(key, options);
+    return taken;
+  }
+
+  async deleteIfValue(key: string, value: string) {
+    await this.master.deleteIfValue(key, value);
+    this.wrote(key);
+  }
+
+  async delete(key: string, options?: WriteOptions) {
+    await this.master.delete(key);
+    this.wrote(key, options);
+  }
+
+  async addMember(key: string, member: string, ttlMs: number) {
+    await this.master.addMember(key, member, ttlMs);
+    this.wrote(key);
+  }
+
+  async removeMember(key: string, member: string) {
+    await this.master.removeMember(key, member);
+    this.wrote(key);
+  }
+}
+
+/** `to` holds what `from` holds under `key` (a value, a set, or nothing). */
+function copyKey(from: MemoryStore, to: MemoryStore, key: string): void {
+  for (const map of ['data', 'sets'] as const) {
+    const entry = from[map].get(key);
+    if (entry) to[map].set(key, structuredClone(entry) as never);
+    else to[map].delete(key);
   }
 }

@@ -50,6 +50,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   await until('redis nodes', () => ports.every((p) => cli(p, 'ping') === 'PONG'), 10_000);
   execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], { encoding: 'utf8' });
   await healthy();
+  // The replicas' first sync ends after the cluster says ok: until then, a crashed master has nobody to take over.
+  await until('replication', () => ports.every((p) => !/role:slave/.test(cli(p, 'info', 'replication')) || cli(p, 'info', 'replication').includes('master_link_status:up')));
   return {
     url: `redis+cluster://${ports.slice(0, 2).map((p) => `127.0.0.1:${p}`).join(',')}`,
     ports,
@@ -82,6 +84,10 @@ export interface RedisSentinel {
   url: string;
   /** The current master's port, as the sentinels see it. */
   master(): number;
+  /** The port of the data node that is not the master. */
+  replica(): number;
+  /** Sends a signal to a data node (SIGSTOP/SIGCONT: a node that hangs, then comes back). */
+  signal(port: number, signal: NodeJS.Signals): void;
   /** `SENTINEL FAILOVER`: the master steps down gracefully; resolves when the sentinels name another. */
   failover(): Promise<void>;
   /** Kills the current master (SIGKILL); resolves when the sentinels have promoted the replica. */
@@ -115,6 +121,8 @@ export async function startRedisSentinel(): Promise<RedisSentinel> {
   return {
     url: `redis+sentinel://${sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',')}/bff`,
     master: current,
+    replica: () => (current() === master ? replica : master),
+    signal: (port, signal) => void data.get(port)!.child.kill(signal),
     async failover() {
       const from = current();
       const answer = cli(sentinelPorts[0], 'sentinel', 'failover', 'bff');

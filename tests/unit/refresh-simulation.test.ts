@@ -4,7 +4,7 @@ import { handle } from '@/edge/handle';
 import { createRefresher } from '@/edge/refresh/refresher';
 import { sealSession } from '@/edge/session/codec';
 import type { KvStore } from '@/edge/store/types';
-import { MemoryStore } from '../helpers/memory-store';
+import { ReplicatedStore } from '../helpers/memory-store';
 import { request, runtime } from '../helpers/unit';
 
 /**
@@ -14,7 +14,9 @@ import { request, runtime } from '../helpers/unit';
  * faults injected at every step: backend refresh calls that fail (network, 5xx, 429, an HTML 403 from a WAF), or that
  * commit the rotation and answer after the request's deadline, store operations that fail, JWKS lookups that fail,
  * responses whose Set-Cookie never reaches the browser, and requests that carry an older cookie than the jar holds
- * (an old tab, a queued request), long after the grace window.
+ * (an old tab, a queued request), long after the grace window. The store is a master with an asynchronous replica
+ * that fails over now and then, mid-round too, losing what had not reached the replica. Odd seeds keep sessions in
+ * the cookie, even ones on the server (SESSION_MODE=server).
  *
  * Time is a virtual clock (tokens, grace windows, locks) moved between rounds; inside a round, requests run
  * concurrently for real. The scenario of each run follows from its seed alone: a failure names the seed
@@ -26,6 +28,8 @@ import { request, runtime } from '../helpers/unit';
 
 const ACCESS_TTL_MS = 10_000;
 const COOKIE = '__Host-bff_session';
+/** Server-held sessions; the URL only satisfies the configuration (the store is the simulation's). */
+const SERVER = { SESSION_MODE: 'server', UPSTASH_REDIS_REST_URL: 'http://store.test', UPSTASH_REDIS_REST_TOKEN: 't', RATE_LIMIT_ON_ERROR: 'open' };
 /** How long a request waits for a refresh here (REFRESH_TIMEOUT_MS), and how late a late answer comes, in real ms. */
 const DEADLINE_MS = 5;
 const LATE_MS = 15;
@@ -129,13 +133,14 @@ function flaky(store: KvStore, random: Rng, p: number): KvStore {
   return {
     get: async (k) => (await maybeFail(), store.get(k)),
     getMany: async (k) => (await maybeFail(), store.getMany(k)),
-    delete: async (k) => (await maybeFail(), store.delete(k)),
+    delete: async (k, o) => (await maybeFail(), store.delete(k, o)),
     addMember: async (k, m, ttl) => (await maybeFail(), store.addMember(k, m, ttl)),
     removeMember: async (k, m) => (await maybeFail(), store.removeMember(k, m)),
     members: async (k) => (await maybeFail(), store.members(k)),
-    set: async (k, v, ttl) => (await maybeFail(), store.set(k, v, ttl)),
-    setIfAbsent: async (k, v, ttl) => (await maybeFail(), store.setIfAbsent(k, v, ttl)),
+    set: async (k, v, ttl, o) => (await maybeFail(), store.set(k, v, ttl, o)),
+    setIfAbsent: async (k, v, ttl, o) => (await maybeFail(), store.setIfAbsent(k, v, ttl, o)),
     deleteIfValue: async (k, v) => (await maybeFail(), store.deleteIfValue(k, v)),
+    settling: () => store.settling?.() ?? false,
   };
 }
 
@@ -150,6 +155,7 @@ interface RunResult {
   doubleRedeems: number;
   refreshes: number;
   requests: number;
+  failovers: number;
 }
 
 async function simulate(seed: number): Promise<RunResult> {
@@ -157,11 +163,12 @@ async function simulate(seed: number): Promise<RunResult> {
   const clock = { t: Date.now() };
   const now = () => clock.t;
   const backend = new SimBackend(clock, random);
-  const shared = new MemoryStore(now);
+  const shared = new ReplicatedStore(now);
+  const server = seed % 2 === 0;
   const instances = await Promise.all(
     [0, 1, 2].map(async () => {
       const store = flaky(shared, random, 0.05);
-      const rt = await runtime({ fetch: backend.fetch, store, now });
+      const rt = await runtime({ fetch: backend.fetch, store, now, env: server ? SERVER : {} });
       rt.config.refresh.timeoutMs = DEADLINE_MS;
       rt.verifier = flakyVerifier(backend, random, 0.05);
       rt.refresher = createRefresher({
@@ -185,19 +192,24 @@ async function simulate(seed: number): Promise<RunResult> {
       const family = `s${seed}c${i}`;
       backend.families.set(family, { rejected: false });
       const tokens = backend.issue(family);
-      const sealed = await sealSession(
-        { accessToken: tokens.access, refreshToken: tokens.refresh, accessIssuedAt: clock.t, accessExpiresAt: tokens.exp, refreshExpiresAt: clock.t + 7 * 24 * 3600_000, user: { id: family } },
-        instances[0].keyring,
-      );
-      return { family, cookie: sealed, history: [sealed], loggedOut: false };
+      const session = { accessToken: tokens.access, refreshToken: tokens.refresh, accessIssuedAt: clock.t, accessExpiresAt: tokens.exp, refreshExpiresAt: clock.t + 7 * 24 * 3600_000, user: { id: family } };
+      let cookie = server ? await instances[0].sessions.create(session, {}) : await sealSession(session, instances[0].keyring);
+      // The flaky store may refuse a sign-in: the user tries again.
+      while (typeof cookie !== 'string') cookie = await instances[0].sessions.create(session, {});
+      return { family, cookie, history: [cookie], loggedOut: false };
     }),
   );
 
+  // Sign-ins are written durably; what follows is the simulation's to lose.
+  shared.replicate();
   let unaskedLogouts = 0;
   let requests = 0;
   for (let round = 0; round < 12; round++) {
     clock.t += random.int(8_000);
+    if (random.chance(0.7)) shared.replicate();
     const batch: Promise<void>[] = [];
+    // A failover now and then, at a random moment of the round: the replica lacks the master's latest writes.
+    if (random.chance(0.15)) batch.push(tick(random.int(30)).then(() => shared.failover()));
     for (const client of clients) {
       if (client.loggedOut) continue;
       for (let k = 1 + random.int(3); k > 0; k--) {
@@ -236,23 +248,25 @@ async function simulate(seed: number): Promise<RunResult> {
     if (redeemedAt.length > 1) doubleRedeems++;
     refreshes += Math.min(redeemedAt.length, 1);
   }
-  return { unaskedLogouts, expiredSent: backend.expiredSent, doubleRedeems, refreshes, requests };
+  return { unaskedLogouts, expiredSent: backend.expiredSent, doubleRedeems, refreshes, requests, failovers: shared.failovers };
 }
 
 describe('refresh simulation: instances, clients, short tokens, faults everywhere', () => {
   const only = process.env.SIM_SEED;
   const seeds = only ? [Number(only)] : Array.from({ length: Number(process.env.SIM_RUNS ?? 1_000) }, (_, i) => i + 1);
 
-  it(`${seeds.length} seeded runs: no unasked logout, no expired token upstream, no refresh token redeemed twice`, { timeout: 300_000 }, async () => {
+  it(`${seeds.length} seeded runs with store failovers: no unasked logout, no expired token upstream, no refresh token redeemed twice`, { timeout: 300_000 }, async () => {
     // The faults make the BFF log a warning each; thousands of them are noise here (their codes are tested elsewhere).
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const failures: string[] = [];
     let refreshes = 0;
     let requests = 0;
+    let failovers = 0;
     for (const seed of seeds) {
       const r = await simulate(seed);
       refreshes += r.refreshes;
       requests += r.requests;
+      failovers += r.failovers;
       if (r.unaskedLogouts || r.expiredSent || r.doubleRedeems) failures.push(`seed ${seed}: ${JSON.stringify(r)}`);
     }
     warn.mockRestore();
@@ -260,5 +274,6 @@ describe('refresh simulation: instances, clients, short tokens, faults everywher
     // The runs did exercise refresh: most rounds find the access token due.
     expect(refreshes).toBeGreaterThan(seeds.length * 4);
     expect(requests).toBeGreaterThan(seeds.length * 40);
+    expect(failovers).toBeGreaterThan(seeds.length);
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULTS } from '../../config/defaults.ts';
 import { digestKey } from '../../crypto/digest-key.ts';
 import { BffError, StoreError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
-import type { KvStore } from '../../store/types.ts';
+import { DURABLE, type KvStore, type WriteOptions } from '../../store/types.ts';
 import { openSession, sealSession } from '../codec.ts';
 import type { SessionKeyring } from '../keys.ts';
 import type { RevocationList } from '../revocation.ts';
@@ -109,12 +109,13 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
 
   /**
    * Writes the record under the key that opened it, and keeps the user's index alive at least as long: a session in
-   * regular use outlives its first TTL, and must stay listed and endable.
+   * regular use outlives its first TTL, and must stay listed and endable. Durable unless it only notes a use: a
+   * sign-in or a rotation lost in a failover would sign the user out, or redeem a spent refresh token again.
    */
-  async function write(id: string, key: string, session: Session, record: SessionRecord): Promise<void> {
+  async function write(id: string, key: string, session: Session, record: SessionRecord, options: WriteOptions = DURABLE): Promise<void> {
     const ttl = ttlOf(session, record.l);
     if (ttl <= 0) return;
-    await store.set(recordKey(id), JSON.stringify(record), ttl);
+    await store.set(recordKey(id), JSON.stringify(record), ttl, options);
     misses.delete(id);
     cache.set(id, { key, session: { ...session, lastSeenAt: record.l }, record, until: now() + DEFAULTS.serverSessionCacheMs });
     await store.addMember(await userKey(session.user.id), id, Math.max(ttl, 1_000));
@@ -140,7 +141,8 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
 
   async function remove(id: string, session: Session): Promise<void> {
     cache.delete(id);
-    await store.delete(recordKey(id));
+    // Durable: an ended session must not come back with a failover.
+    await store.delete(recordKey(id), DURABLE);
     await store.removeMember(await userKey(session.user.id), id).catch(() => undefined);
   }
 
@@ -211,7 +213,7 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
       const interval = idleMs ?? DEFAULTS.sessionTouchMs * 4;
       if (!handle || !touchDue(session, interval, now())) return undefined;
       const loaded = cached(handle.id, handle.key);
-      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }).catch(() => logWarn('session_store_unavailable'));
+      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }, {}).catch(() => logWarn('session_store_unavailable'));
       return undefined;
     },
     async create(session, meta: SessionMeta) {
