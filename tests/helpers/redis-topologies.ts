@@ -90,8 +90,12 @@ export interface RedisSentinel {
   signal(port: number, signal: NodeJS.Signals): void;
   /** `SENTINEL FAILOVER`: the master steps down gracefully; resolves when the sentinels name another. */
   failover(): Promise<void>;
-  /** Kills the current master (SIGKILL); resolves when the sentinels have promoted the replica. */
-  crashMaster(): Promise<void>;
+  /** Kills the current master (SIGKILL); resolves when the sentinels have promoted the replica; its old port. */
+  crashMaster(): Promise<number>;
+  /** Starts a crashed node again on its port, empty (no persistence), believing it is a master; resolves once it answers. */
+  restartEmpty(port: number): Promise<void>;
+  /** Closes every client connection to the current master (CLIENT KILL): the clients reconnect, wherever they look. */
+  dropClients(): void;
   stop(): Promise<void>;
 }
 
@@ -133,6 +137,14 @@ export async function startRedisSentinel(): Promise<RedisSentinel> {
       const from = current();
       data.get(from)!.child.kill('SIGKILL');
       await promoted(from);
+      return from;
+    },
+    async restartEmpty(port) {
+      data.set(port, redisServer(dir, port, []));
+      await until('the restarted node', () => cli(port, 'ping') === 'PONG', 10_000);
+    },
+    dropClients() {
+      cli(current(), 'client', 'kill', 'type', 'normal');
     },
     async stop() {
       await Promise.all([...data.values(), ...sentinels].map((p) => p.stop()));

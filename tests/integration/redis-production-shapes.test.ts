@@ -156,6 +156,8 @@ describe('Redis Cluster (3 masters + 3 replicas) behind two proxy.ts instances',
 
 describe('Redis Sentinel (master, replica, 3 sentinels) behind two proxy.ts instances, server-held sessions', () => {
   let sentinel: RedisSentinel;
+  /** The master the crash above killed: the next test brings it back. */
+  let crashed: number | undefined;
   let stack: Stack;
   let a: Client;
   let b: Client;
@@ -170,7 +172,7 @@ describe('Redis Sentinel (master, replica, 3 sentinels) behind two proxy.ts inst
 
   it.each([
     ['a graceful SENTINEL FAILOVER', () => sentinel.failover()],
-    ['a crash of the master', () => sentinel.crashMaster()],
+    ['a crash of the master', async () => void (crashed = await sentinel.crashMaster())],
   ])('%s mid-run: nobody is signed out, writes work again within 15 s', async (_name, fail) => {
     const users = await signIn(a, 4);
     await sleep(500); // replicated
@@ -182,5 +184,18 @@ describe('Redis Sentinel (master, replica, 3 sentinels) behind two proxy.ts inst
     // Writes reach the new master: a new sign-in and its sessions list.
     const [{ jar }] = await signIn(b, 1);
     expect((await (await a.app('/api/auth/sessions', { jar })).json()).sessions).toHaveLength(1);
+  }, 90_000);
+
+  it('the crashed master comes back empty, believing it is the master: nobody is signed out, nothing is read from it', async () => {
+    expect(crashed, 'runs after the crash above').toBeDefined();
+    const users = await signIn(a, 4);
+    await sleep(500); // replicated
+    await sentinel.restartEmpty(crashed!);
+    // Until the sentinels make it a replica of the new master, it answers as an empty master on its old address; every
+    // instance reconnects now, and must ask the sentinels rather than dial the address it knew.
+    sentinel.dropClients();
+    const calls = await keepCalling(a, b, users.map((u) => u.jar), 12_000);
+    expect(calls.flatMap((r) => r.statuses).filter((s) => s === 401)).toEqual([]);
+    expect(calls.at(-1)!.statuses.every((s) => s === 200)).toBe(true);
   }, 90_000);
 });
