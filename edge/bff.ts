@@ -1,5 +1,9 @@
 import type { NextRequest } from 'next/server';
 import { decide, handle } from './handle.ts';
+import { BffError, ConfigError } from './errors.ts';
+import { errorPage, isNavigation } from './http/error-page.ts';
+import { errorResponse } from './http/error-response.ts';
+import { logError } from './log.ts';
 import { applyContinuation } from './http/respond.ts';
 import type { BffOptions } from './options.ts';
 import { createRuntime, type BffRuntime } from './runtime.ts';
@@ -50,23 +54,40 @@ export function runtimeOf(bff: Bff): Promise<BffRuntime> {
  */
 export function createBff(options: BffOptions = {}): Bff {
   let shared: Promise<BffRuntime> | undefined;
+  let reported = false;
   const runtime = () => {
     shared ??= createRuntime(options).catch((error) => {
       shared = undefined;
+      // Where nothing validated the configuration at start-up (Cloudflare Workers never runs next.config): one line
+      // per instance, naming every problem; each request then answers 500 with a sentence, not a stack trace.
+      if (error instanceof ConfigError && !reported) logError('config_invalid', { problems: error.problems.join(' | ') });
+      reported ||= error instanceof ConfigError;
       throw error;
     });
     return shared;
   };
   const bff: Bff = {
-    middleware: async (req, event) => handle(req, await runtime(), keepAlive(event)),
+    async middleware(req, event) {
+      const rt = await runtime().catch((error) => misconfigured(error, req));
+      return rt instanceof Response ? rt : handle(req, rt, keepAlive(event));
+    },
     async decide(req, event) {
-      const decision = await decide(req, await runtime(), keepAlive(event));
+      const rt = await runtime().catch((error) => misconfigured(error, req));
+      if (rt instanceof Response) return { response: rt, user: null, apply: () => rt };
+      const decision = await decide(req, rt, keepAlive(event));
       if (decision.kind === 'respond') return { response: decision.response, user: decision.user, apply: () => decision.response };
       return { user: decision.user, apply: (response) => applyContinuation(req, decision.writes, decision.strip, response) };
     },
   };
   runtimes.set(bff, runtime);
   return bff;
+}
+
+/** A configuration error as the visitor sees it (the log says what is wrong); anything else propagates. */
+function misconfigured(error: unknown, req: NextRequest): Response {
+  if (!(error instanceof ConfigError)) throw error;
+  const answer = new BffError('misconfigured', 'This site is misconfigured: the server log says why.');
+  return isNavigation(req.headers) ? errorPage(answer) : errorResponse(answer);
 }
 
 const keepAlive = (event?: FetchEvent) => (event && typeof event.waitUntil === 'function' ? (work: Promise<unknown>) => event.waitUntil(work) : undefined);

@@ -31,7 +31,8 @@ export type BffErrorCode =
   | 'rate_limited'
   | 'rate_limit_unavailable'
   | 'maintenance'
-  | 'insecure_transport';
+  | 'insecure_transport'
+  | 'misconfigured';
 
 export interface BffErrorOptions {
   /** Status to answer with when the code alone does not decide it (a backend's own 4xx). */

@@ -41,12 +41,17 @@ export type LogEvent =
   | 'login_insecure_transport'
   | 'client_auth_method'
   | 'oidc_par_failed'
-  | 'dpop_token_unbound';
+  | 'dpop_token_unbound'
+  | 'config_invalid';
 
 type Fact = string | number | boolean | undefined;
 
 export function logWarn(event: LogEvent, facts: Record<string, Fact> = {}): void {
   console.warn(JSON.stringify({ level: 'warn', source: 'bff', event, ...facts }));
+}
+
+export function logError(event: LogEvent, facts: Record<string, Fact> = {}): void {
+  console.error(JSON.stringify({ level: 'error', source: 'bff', event, ...facts }));
 }
 
 export function logInfo(event: LogEvent, facts: Record<string, Fact> = {}): void {

@@ -8,6 +8,7 @@ import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD, PHASE_PRODUCTION_SERV
 import { DEFAULTS } from './config/defaults.ts';
 import { loadConfig, type Env } from './config/load.ts';
 import { ConfigError } from './errors.ts';
+import { exposedDirectly } from './ratelimit/client-ip.ts';
 
 type ConfigFunction = (phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>;
 
@@ -35,7 +36,7 @@ function validated(phase: string, env: Env) {
   if (!serving && !(phase === PHASE_PRODUCTION_BUILD && env.VERCEL === '1')) return undefined;
   try {
     const config = loadConfig(env);
-    if (phase === PHASE_PRODUCTION_SERVER && !config.clientIp.onVercel && config.clientIp.trustedProxyCount === 0) {
+    if (phase === PHASE_PRODUCTION_SERVER && exposedDirectly(config.clientIp)) {
       console.warn(
         'Warning: TRUSTED_PROXY_COUNT=0 outside Vercel: nothing tells the client\'s address, so per-IP login limits trust ' +
           "the client's own X-Forwarded-For and the backend is sent no client address. Directly exposed, start with " +

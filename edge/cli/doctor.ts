@@ -15,6 +15,7 @@ import { loadConfig, type Env } from '../config/load.ts';
 import type { BffConfig } from '../config/types.ts';
 import { BffError, ConfigError } from '../errors.ts';
 import { discovery } from '../oidc/discovery.ts';
+import { exposedDirectly } from '../ratelimit/client-ip.ts';
 import { dropsSecureCookies } from '../request/secure-transport.ts';
 
 export interface Finding {
@@ -60,7 +61,7 @@ function browserWarnings(config: BffConfig, env: Env): Finding[] {
       message: `APP_URL is plain http on ${url.hostname}: browsers drop the Secure session cookie there, so sign-in would do nothing. Serve it over https, or set COOKIE_SECURE=false for a trial.`,
     });
   }
-  if (!config.clientIp.onVercel && config.clientIp.trustedProxyCount === 0 && env.NODE_ENV === 'production') {
+  if (exposedDirectly(config.clientIp) && env.NODE_ENV === 'production') {
     out.push({ level: 'warn', message: 'TRUSTED_PROXY_COUNT=0 outside Vercel: start with `npx next-edge-bff start` when directly exposed, or set TRUSTED_PROXY_COUNT to the number of proxies in front.' });
   }
   return out;
@@ -77,7 +78,7 @@ function startScriptCheck(config: BffConfig, dir: string): Finding[] {
   } catch {
     return [];
   }
-  if (typeof start !== 'string' || !/(^|[\s;&|])next start\b/.test(start) || config.clientIp.onVercel || config.clientIp.trustedProxyCount > 0) return [];
+  if (typeof start !== 'string' || !/(^|[\s;&|])next start\b/.test(start) || !exposedDirectly(config.clientIp)) return [];
   return [
     {
       level: 'warn',

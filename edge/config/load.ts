@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.ts';
 import { readClientAuth, readDpop } from './client-auth.ts';
+import { readClientIp } from './client-ip.ts';
 import { DEFAULTS, OIDC_DEFAULT_SCOPE, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
 import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
@@ -77,10 +78,7 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
     },
     policy: readPolicy(read, problems),
     edgeConfig: readEdgeConfig(read, problems),
-    clientIp: {
-      onVercel: env.VERCEL === '1',
-      trustedProxyCount: int('TRUSTED_PROXY_COUNT', 0, 0),
-    },
+    clientIp: readClientIp(env, read, problems),
     rateLimitTimeoutMs: int('RATE_LIMIT_TIMEOUT_MS', DEFAULTS.rateLimitTimeoutMs, 50),
     routes: readRoutes(code.routes, problems),
     debug: parseBool(read('BFF_DEBUG'), 'BFF_DEBUG', false, problems),

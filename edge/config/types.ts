@@ -144,10 +144,19 @@ export interface RedisStoreConfig {
   timeoutMs: number;
 }
 
+export const CLIENT_IP_HEADERS = ['x-real-ip', 'cf-connecting-ip'] as const;
+export type ClientIpHeader = (typeof CLIENT_IP_HEADERS)[number];
+
 /** How to find the client's IP without trusting what the client says. */
 export interface ClientIpConfig {
-  /** On Vercel the platform sets `x-real-ip`; the client cannot. */
+  /** On Vercel the platform writes `x-forwarded-host`/`-proto` (request/public-origin.ts). */
   onVercel: boolean;
+  /**
+   * The header a platform in front writes with the client's address, overwriting whatever the client sent: `x-real-ip`
+   * on Vercel, `cf-connecting-ip` on Cloudflare Workers, or CLIENT_IP_HEADER (a self-hosted origin behind Cloudflare
+   * that accepts no other traffic). Undefined when nothing does.
+   */
+  ipHeader?: ClientIpHeader;
   /** Self-hosted: how many reverse proxies in front of `next start` append to X-Forwarded-For. */
   trustedProxyCount: number;
 }

@@ -25,6 +25,7 @@ const STATUS: Record<BffErrorCode, number> = {
   maintenance: 503,
   // The deployment, not the request, is at fault; but no server error: nothing crashed, and the sentence says what to do.
   insecure_transport: 400,
+  misconfigured: 500,
 };
 
 export function statusOf(error: BffError): number {

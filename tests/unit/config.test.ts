@@ -22,7 +22,7 @@ describe('configuration', () => {
     expect(config.refresh).toEqual({ graceMs: 30_000, timeoutMs: 5_000, callTimeoutMs: 60_000 });
     expect(config.session).toEqual({ mode: 'cookie', idleMs: undefined, maxAgeMs: undefined });
     expect(config.cookie.maxBytes).toBe(12 * 1024);
-    expect(config.clientIp).toEqual({ onVercel: false, trustedProxyCount: 0 });
+    expect(config.clientIp).toEqual({ onVercel: false, ipHeader: undefined, trustedProxyCount: 0 });
     expect(config.store).toBeUndefined();
     expect(config.edgeConfig).toBeUndefined();
     expect(config.cookie.secure).toBe(false); // NODE_ENV is not production here

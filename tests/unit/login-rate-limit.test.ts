@@ -205,7 +205,7 @@ describe('rate-limit keys', () => {
 describe('client IP', () => {
   const h = (init: Record<string, string>) => new Headers(init);
   it('on Vercel, the platform header wins over anything the client sends', () => {
-    expect(clientIp(h({ 'x-real-ip': '9.9.9.9', 'x-forwarded-for': '1.1.1.1' }), { onVercel: true, trustedProxyCount: 0 })).toBe('9.9.9.9');
+    expect(clientIp(h({ 'x-real-ip': '9.9.9.9', 'x-forwarded-for': '1.1.1.1' }), { onVercel: true, ipHeader: 'x-real-ip', trustedProxyCount: 0 })).toBe('9.9.9.9');
   });
   it('self-hosted, counts trusted proxies from the right: a forged first entry never decides', () => {
     const headers = h({ 'x-forwarded-for': 'forged-1, forged-2, 203.0.113.7' });

@@ -60,7 +60,7 @@ describe('request headers to the backend', () => {
     const forged = new Headers({ 'x-forwarded-for': '203.0.113.99', 'x-real-ip': '203.0.113.98' });
     expect(establishedClientIp(forged, { onVercel: false, trustedProxyCount: 0 })).toBeUndefined();
     expect(establishedClientIp(forged, { onVercel: false, trustedProxyCount: 1 })).toBe('203.0.113.99');
-    expect(establishedClientIp(forged, { onVercel: true, trustedProxyCount: 0 })).toBe('203.0.113.98');
+    expect(establishedClientIp(forged, { onVercel: true, ipHeader: 'x-real-ip', trustedProxyCount: 0 })).toBe('203.0.113.98');
   });
 
   it("takes the public host from a client's X-Forwarded-Host only behind a trusted proxy or platform", () => {
@@ -68,7 +68,7 @@ describe('request headers to the backend', () => {
     const req = { headers, nextUrl: new URL('http://localhost:3000/x') };
     expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 0 } })).toEqual({ host: 'app.example:3000', proto: 'http' });
     expect(publicOrigin(req, { clientIp: { onVercel: false, trustedProxyCount: 1 } })).toEqual({ host: 'evil.example', proto: 'https' });
-    expect(publicOrigin(req, { appUrl: new URL('https://app.example'), clientIp: { onVercel: true, trustedProxyCount: 0 } })).toEqual({ host: 'app.example', proto: 'https' });
+    expect(publicOrigin(req, { appUrl: new URL('https://app.example'), clientIp: { onVercel: true, ipHeader: 'x-real-ip', trustedProxyCount: 0 } })).toEqual({ host: 'app.example', proto: 'https' });
   });
 
   it('behind trusted proxies, the host the outermost one wrote, never the leftmost the client sent (AWS ALB passes it on, Apache appends)', () => {
