@@ -1,0 +1,127 @@
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, root, run, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { clientFor, CookieJar, sleep } from '../helpers/client';
+import { UPSTASH_TOKEN } from '../helpers/global-setup';
+import { node22 } from '../helpers/node22';
+
+/** A page whose Server Component calls the backend itself (`backendFetch`), as OpenNext runs it: in its Node bundle. */
+const SERVER_FETCH_PAGE = `import { connection } from 'next/server';
+import { backendFetch } from '../lib/bff-server';
+
+export default async function ServerFetch() {
+  await connection();
+  const res = await backendFetch('/notes');
+  return <p id="server-fetch">notes: {res.status}</p>;
+}
+`;
+
+/**
+ * The demo built by OpenNext (`npm run cf:build`, the repository's wrangler.jsonc and open-next.config.ts) and run in
+ * workerd by `wrangler dev --local`, against the example backend and the Upstash REST fixture, on a compatibility
+ * date from before workerd had `node:http` (2025-08-15): what Cloudflare Workers runs.
+ */
+describe('Cloudflare Workers through OpenNext, in local workerd', () => {
+  const dir = join(root, '.variants', 'cloudflare');
+  let backend: Proc;
+  let worker: Proc;
+  let appUrl = '';
+  let backendUrl = '';
+  const client = clientFor({ app: () => appUrl, backend: () => backendUrl });
+
+  beforeAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json', 'open-next.config.ts', 'wrangler.jsonc']) {
+      cpSync(join(root, item), join(dir, item), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    mkdirSync(join(dir, 'app', 'server-fetch'));
+    writeFileSync(join(dir, 'app', 'server-fetch', 'page.tsx'), SERVER_FETCH_PAGE);
+    const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
+    backendUrl = `http://127.0.0.1:${backendPort}`;
+    appUrl = `http://127.0.0.1:${appPort}`;
+    backend = startBackend(backendPort, { TEST_HOOKS: '1' });
+    await run('opennextjs-cloudflare build', process.execPath, [join(root, 'node_modules/@opennextjs/cloudflare/dist/cli/index.js'), 'build'], { cwd: dir });
+    const vars = {
+      BACKEND_URL: backendUrl,
+      SESSION_SECRET: 'cloudflare-test-secret-0123456789abcdefghij',
+      APP_URL: appUrl,
+      COOKIE_SECURE: 'false',
+      UPSTASH_REDIS_REST_URL: inject('upstashUrl'),
+      UPSTASH_REDIS_REST_TOKEN: UPSTASH_TOKEN,
+      RATE_LIMIT_LOGIN_PER_IP: '3/60',
+      RATE_LIMIT_LOGIN_PER_IDENTIFIER: '100000/60',
+    };
+    writeFileSync(join(dir, '.dev.vars'), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    worker = startProcess(
+      'wrangler dev',
+      node22(),
+      [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--local', '--ip', '127.0.0.1', '--port', String(appPort), '--compatibility-date', '2025-05-01'],
+      { cwd: dir, env: { CI: '1', WRANGLER_SEND_METRICS: 'false' } },
+    );
+    await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/login`, 90_000, worker)]);
+  }, 400_000);
+
+  afterAll(async () => {
+    await Promise.all([worker?.stop(), backend?.stop()]);
+  });
+
+  it('the journey: signed out → login, signed in → pages, proxied GET and POST, server-side backend calls, logout', async () => {
+    expect((await client.app('/dashboard')).headers.get('location')).toMatch(/\/login\?next=%2Fdashboard$/);
+    const jar = new CookieJar();
+    const user = await client.newUser();
+    await client.login(jar, user);
+    const dashboard = await client.app('/dashboard', { jar });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain(user.email);
+    const created = await client.app('/api/backend/notes', { jar, method: 'POST', headers: { 'content-type': 'application/json', ...client.sameOrigin() }, body: JSON.stringify({ text: 'from workerd' }) });
+    expect(created.status).toBe(201);
+    const notes = await client.app('/api/backend/notes', { jar });
+    expect(await notes.text()).toContain('from workerd');
+    // node:http is missing on this compatibility date: the server helpers went through fetch.
+    expect(await (await client.app('/server-fetch', { jar })).text()).toMatch(/notes: (<!-- -->)?200/);
+    const out = await client.app('/api/auth/logout', { jar, method: 'POST', headers: client.sameOrigin() });
+    expect(out.status).toBeLessThan(400);
+    expect((await client.app('/dashboard', { jar })).status).toBe(307);
+  });
+
+  it('an expired access token: a burst of 5 refreshes once (across isolates through Upstash), everyone gets 200', async () => {
+    await client.backend.configure({ accessTtlSeconds: 2 });
+    try {
+      const jar = new CookieJar();
+      await client.login(jar);
+      await sleep(2_500);
+      const before = (await client.backend.stats()).refreshCalls;
+      const burst = await Promise.all(Array.from({ length: 5 }, () => client.app('/api/backend/notes', { jar: jar.clone() })));
+      expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await client.backend.stats()).refreshCalls - before).toBe(1);
+    } finally {
+      await client.backend.configure({ accessTtlSeconds: 60 });
+    }
+  });
+
+  it('the client address is CF-Connecting-IP: per-network login limits and the backend see it; no platform header reaches the backend', async () => {
+    const jar = new CookieJar();
+    await client.login(jar);
+    const echo = await client.app('/api/backend/echo/headers', {
+      jar,
+      headers: { 'cf-connecting-ip': '198.51.100.7', 'x-vercel-forwarded-for': '6.6.6.6', 'x-open-next-city': 'forged', 'x-forwarded-for': '6.6.6.6' },
+    });
+    const seen = (await echo.json()).headers as Record<string, string>;
+    expect(seen['x-forwarded-for']).toBe('198.51.100.7');
+    // `cf-worker` is written by workerd itself on every outgoing request; nothing else of Cloudflare's, OpenNext's or Vercel's.
+    expect(Object.keys(seen).filter((name) => /^(cf-|x-vercel-|x-open-next-)/.test(name) && name !== 'cf-worker')).toEqual([]);
+
+    const attempt = (ip: string) =>
+      client.app('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip, ...client.sameOrigin() },
+        body: JSON.stringify({ email: `nobody-${Math.random()}@example.com`, password: 'wrong-password' }),
+      });
+    for (let i = 0; i < 3; i++) expect((await attempt('203.0.113.50')).status).toBe(401);
+    expect((await attempt('203.0.113.50')).status).toBe(429);
+    expect((await attempt('203.0.113.51')).status).toBe(401);
+  });
+});
