@@ -26,7 +26,8 @@ const USAGE = `Usage: next-edge-bff <command>
           for AUTH_DPOP_PRIVATE_KEY or AUTH_CLIENT_PRIVATE_KEY on stdout, and its public half on stderr (what to
           register at a provider for private_key_jwt; <auth>/jwks serves it too).
   doctor [dir]
-          Checks the app's configuration as \`next start\` would load it (the environment and .env files), signs in
+          Checks the app's configuration as \`next start\` would load it (the environment and .env files; beside a
+          wrangler configuration, .dev.vars as Cloudflare Workers would), signs in
           to the backend as an account that cannot exist (the answer must be the preset's "wrong credentials"), and
           finds settings that fail in a browser (Secure cookies over http, a matcher missing the BFF's routes).
           Exits 1 when something would break sign-in.

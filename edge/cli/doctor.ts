@@ -3,8 +3,9 @@
  * Checks the configuration as the app will load it, probes the backend's login with an account that cannot exist
  * (the answer must be the preset's "wrong credentials"), and warns about settings that fail in a browser.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { REFUSED_CREDENTIALS } from '../auth/refused-credentials.ts';
 import { authEndpointPath } from '../auth/endpoints.ts';
 import { adapterFor } from '../backend/adapter-for.ts';
@@ -29,7 +30,9 @@ export interface DoctorOptions {
   fetch?: typeof fetch;
 }
 
-export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<Finding[]> {
+export async function diagnose(given: Env, options: DoctorOptions = {}): Promise<Finding[]> {
+  const workers = cloudflareWorkers(given, options.dir ?? '.');
+  const env = workers?.env ?? given;
   let config: BffConfig;
   let client: ClientAuthentication;
   try {
@@ -42,6 +45,7 @@ export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<F
     throw error;
   }
   const findings: Finding[] = [
+    ...(workers ? [workers.finding] : []),
     { level: 'ok', message: `Configuration loads: preset ${config.auth.preset}, sessions in the ${config.session.mode === 'server' ? 'store' : 'cookie'}${config.store ? `, store ${config.store.kind}` : ', no store'}.` },
   ];
   findings.push(...browserWarnings(config, env));
@@ -49,6 +53,24 @@ export async function diagnose(env: Env, options: DoctorOptions = {}): Promise<F
   findings.push(await backendProbe(config, client, options.fetch ?? fetch));
   findings.push(...matcherCheck(config, options.dir ?? '.'));
   return findings;
+}
+
+const WRANGLER_CONFIGS = ['wrangler.jsonc', 'wrangler.json', 'wrangler.toml'];
+
+/**
+ * An app deployed to Cloudflare Workers (a wrangler configuration beside it) reads no .env file there: its local
+ * variables are in .dev.vars (they win, as in `wrangler dev`), production ones are wrangler secrets. Cloudflare writes
+ * the client's address (CF-Connecting-IP), which the runtime detects: checked as such.
+ */
+function cloudflareWorkers(env: Env, dir: string): { env: Env; finding: Finding } | undefined {
+  const wrangler = WRANGLER_CONFIGS.find((name) => existsSync(join(dir, name)));
+  if (!wrangler) return undefined;
+  const devVars = join(dir, '.dev.vars');
+  const vars = existsSync(devVars) ? parseEnv(readFileSync(devVars, 'utf8')) : {};
+  return {
+    env: { CLIENT_IP_HEADER: 'cf-connecting-ip', ...env, ...vars },
+    finding: { level: 'ok', message: `Cloudflare Workers (${wrangler}): ${existsSync(devVars) ? '.dev.vars read over the environment' : 'no .dev.vars'}; production variables are wrangler secrets, which this cannot see.` },
+  };
 }
 
 function browserWarnings(config: BffConfig, env: Env): Finding[] {

@@ -67,6 +67,24 @@ describe('next-edge-bff doctor', () => {
     expect(errors(down).join('\n')).toContain("The backend's login (http://127.0.0.1:9/auth/login) cannot be reached");
   });
 
+  it('a Cloudflare Workers app: .dev.vars is what is checked (over the environment), and the address comes from Cloudflare', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bff-doctor-cf-'));
+    try {
+      writeFileSync(join(dir, 'wrangler.jsonc'), '{ "main": ".open-next/worker.js" }\n');
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { start: 'next start' } }));
+      writeFileSync(join(dir, '.dev.vars'), `BACKEND_URL=${envelopeUrl}\nSESSION_SECRET=too-short\n`);
+      const findings = await diagnose({ SESSION_SECRET, NODE_ENV: 'production', APP_URL: 'https://app.example.com' }, { dir });
+      expect(errors(findings).join('\n')).toMatch(/SESSION_SECRET/);
+      writeFileSync(join(dir, '.dev.vars'), `BACKEND_URL=${envelopeUrl}\nSESSION_SECRET=${SESSION_SECRET}\n`);
+      const fixed = await diagnose({ NODE_ENV: 'production', APP_URL: 'https://app.example.com' }, { dir });
+      expect(fixed.map((f) => f.message).join('\n')).toContain('Cloudflare Workers (wrangler.jsonc): .dev.vars read over the environment');
+      expect(errors(fixed).filter((m) => !m.includes('matcher'))).toEqual([]);
+      expect(warnings(fixed).join('\n')).not.toMatch(/TRUSTED_PROXY_COUNT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('`secret` prints 43 base64url characters (32 random bytes), different every time', () => {
     const run = () => spawnSync(process.execPath, [join(root, 'bin/next-edge-bff.mjs'), 'secret'], { encoding: 'utf8' }).stdout.trim();
     const [a, b] = [run(), run()];
