@@ -54,14 +54,13 @@ export function runtimeOf(bff: Bff): Promise<BffRuntime> {
  */
 export function createBff(options: BffOptions = {}): Bff {
   let shared: Promise<BffRuntime> | undefined;
-  let reported = false;
   const runtime = () => {
     shared ??= createRuntime(options).catch((error) => {
-      shared = undefined;
-      // Where nothing validated the configuration at start-up (Cloudflare Workers never runs next.config): one line
-      // per instance, naming every problem; each request then answers 500 with a sentence, not a stack trace.
-      if (error instanceof ConfigError && !reported) logError('config_invalid', { problems: error.problems.join(' | ') });
-      reported ||= error instanceof ConfigError;
+      // A configuration error stays until a new deployment: where nothing validated it at start-up (Cloudflare
+      // Workers never runs next.config), one line per instance names every problem, and each request answers 500
+      // with a sentence, not a stack trace. Anything else is tried again by the next request.
+      if (error instanceof ConfigError) logError('config_invalid', { problems: error.problems.join(' | ') });
+      else shared = undefined;
       throw error;
     });
     return shared;

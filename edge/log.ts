@@ -46,17 +46,15 @@ export type LogEvent =
 
 type Fact = string | number | boolean | undefined;
 
-export function logWarn(event: LogEvent, facts: Record<string, Fact> = {}): void {
-  console.warn(JSON.stringify({ level: 'warn', source: 'bff', event, ...facts }));
-}
+/** One JSON line per event, at the console method of its level. */
+const logAt =
+  (level: 'warn' | 'error' | 'info') =>
+  (event: LogEvent, facts: Record<string, Fact> = {}): void =>
+    console[level](JSON.stringify({ level, source: 'bff', event, ...facts }));
 
-export function logError(event: LogEvent, facts: Record<string, Fact> = {}): void {
-  console.error(JSON.stringify({ level: 'error', source: 'bff', event, ...facts }));
-}
-
-export function logInfo(event: LogEvent, facts: Record<string, Fact> = {}): void {
-  console.info(JSON.stringify({ level: 'info', source: 'bff', event, ...facts }));
-}
+export const logWarn = logAt('warn');
+export const logError = logAt('error');
+export const logInfo = logAt('info');
 
 /** BFF_DEBUG: what the middleware decided for one request (see handle.ts for the facts it records). */
 export function logDecision(facts: Record<string, Fact>): void {

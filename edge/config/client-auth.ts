@@ -1,5 +1,6 @@
 import type { ClientAuthConfig, ClientAuthMethod, PrivateKeyConfig, SigningAlg } from './types.ts';
 import { lookup } from '../lookup.ts';
+import { parseBool, parseChoice } from './parse-values.ts';
 
 const METHODS: Record<string, ClientAuthMethod> = {
   basic: 'client_secret_basic',
@@ -40,12 +41,7 @@ export function readClientAuth(read: (name: string) => string | undefined, probl
  * the environment so that every instance signs with the same one (a token refreshed on one is usable on all).
  */
 export function readDpop(read: (name: string) => string | undefined, problems: string[], preset: string): PrivateKeyConfig | undefined {
-  const raw = read('AUTH_DPOP') ?? read('OIDC_DPOP');
-  if (raw === undefined || ['0', 'false'].includes(raw)) return undefined;
-  if (!['1', 'true'].includes(raw)) {
-    problems.push(`AUTH_DPOP must be 1 or 0: got "${raw}".`);
-    return undefined;
-  }
+  if (!parseBool(read('AUTH_DPOP') ?? read('OIDC_DPOP'), 'AUTH_DPOP', false, problems)) return undefined;
   if (preset !== 'oauth2' && preset !== 'oidc') problems.push('AUTH_DPOP=1 needs an OAuth 2 server: AUTH_PRESET=oauth2 or oidc.');
   const key = readPrivateKey(read, problems, DPOP_KEY);
   if (!key && !read(DPOP_KEY.key)) problems.push('AUTH_DPOP=1 needs AUTH_DPOP_PRIVATE_KEY: a private JWK (JSON) or PKCS#8 PEM, the same on every instance (`npx next-edge-bff secret --jwk` makes one).');
@@ -64,11 +60,8 @@ const DPOP_KEY: KeyVariables = { key: 'AUTH_DPOP_PRIVATE_KEY', alg: 'AUTH_DPOP_S
 function readPrivateKey(read: (name: string) => string | undefined, problems: string[], names: KeyVariables): PrivateKeyConfig | undefined {
   const text = read(names.key);
   if (!text) return undefined;
-  const alg = read(names.alg);
-  if (alg !== undefined && !(SIGNING_ALGS as readonly string[]).includes(alg)) {
-    problems.push(`${names.alg} must be one of ${SIGNING_ALGS.join(', ')}: got "${alg}".`);
-    return undefined;
-  }
+  const alg = parseChoice(read(names.alg), names.alg, SIGNING_ALGS, problems);
+  if (alg === undefined && read(names.alg) !== undefined) return undefined;
   const kid = names.kid ? read(names.kid) : undefined;
   if (text.startsWith('{')) {
     let jwk: Record<string, unknown>;

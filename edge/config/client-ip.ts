@@ -1,8 +1,6 @@
 import { onCloudflareWorkers } from '../platform.ts';
-import { parseInteger } from './parse-values.ts';
-import { CLIENT_IP_HEADERS, type ClientIpConfig, type ClientIpHeader } from './types.ts';
-
-const isIpHeader = (value: string): value is ClientIpHeader => (CLIENT_IP_HEADERS as readonly string[]).includes(value);
+import { parseChoice, parseInteger } from './parse-values.ts';
+import { CLIENT_IP_HEADERS, type ClientIpConfig } from './types.ts';
 
 /**
  * Who tells the client's address: a platform that overwrites its header (Vercel, Cloudflare Workers: detected), a
@@ -10,12 +8,10 @@ const isIpHeader = (value: string): value is ClientIpHeader => (CLIENT_IP_HEADER
  */
 export function readClientIp(env: Record<string, string | undefined>, read: (name: string) => string | undefined, problems: string[]): ClientIpConfig {
   const onVercel = env.VERCEL === '1';
-  const named = read('CLIENT_IP_HEADER')?.toLowerCase();
-  if (named !== undefined && !isIpHeader(named)) problems.push(`CLIENT_IP_HEADER must be one of ${CLIENT_IP_HEADERS.join(', ')}: got "${named}".`);
-  const detected = onVercel ? 'x-real-ip' : onCloudflareWorkers() ? 'cf-connecting-ip' : undefined;
+  const named = parseChoice(read('CLIENT_IP_HEADER')?.toLowerCase(), 'CLIENT_IP_HEADER', CLIENT_IP_HEADERS, problems);
   return {
     onVercel,
-    ipHeader: named !== undefined && isIpHeader(named) ? named : detected,
+    ipHeader: named ?? (onVercel ? 'x-real-ip' : onCloudflareWorkers() ? 'cf-connecting-ip' : undefined),
     trustedProxyCount: parseInteger(read('TRUSTED_PROXY_COUNT'), 'TRUSTED_PROXY_COUNT', 0, 0, problems),
   };
 }

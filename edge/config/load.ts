@@ -6,7 +6,7 @@ import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
-import { parseBool, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
+import { parseBool, parseChoice, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
 import { readStore } from './store.ts';
 import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig } from './types.ts';
 
@@ -105,13 +105,12 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
 }
 
 function readSession(read: (name: string) => string | undefined, problems: string[]): SessionConfig {
-  const mode = read('SESSION_MODE') ?? DEFAULTS.sessionMode;
-  if (mode !== 'cookie' && mode !== 'server') problems.push(`SESSION_MODE must be "cookie" or "server": got "${mode}".`);
+  const mode = parseChoice(read('SESSION_MODE'), 'SESSION_MODE', ['cookie', 'server'], problems) ?? DEFAULTS.sessionMode;
   const seconds = (name: string) => {
     const value = read(name);
     return value === undefined ? undefined : parseInteger(value, name, 0, 60, problems) * 1000;
   };
-  return { mode: mode === 'server' ? 'server' : 'cookie', idleMs: seconds('SESSION_IDLE_SECONDS'), maxAgeMs: seconds('SESSION_MAX_AGE_SECONDS') };
+  return { mode, idleMs: seconds('SESSION_IDLE_SECONDS'), maxAgeMs: seconds('SESSION_MAX_AGE_SECONDS') };
 }
 
 /** Prefixes are plain absolute paths without a trailing slash, and none lies inside another. */
@@ -133,9 +132,7 @@ function readRoutes(given: Partial<RouteConfig> = {}, problems: string[]): Route
 const PRESETS: readonly PresetName[] = ['envelope', 'oauth2', 'simplejwt', 'oidc'];
 
 function readAuth(read: (name: string) => string | undefined, problems: string[]): AuthConfig {
-  const raw = read('AUTH_PRESET') ?? DEFAULTS.preset;
-  const preset = (PRESETS as readonly string[]).includes(raw) ? (raw as PresetName) : DEFAULTS.preset;
-  if (preset !== raw) problems.push(`AUTH_PRESET must be one of ${PRESETS.join(', ')}: got "${raw}".`);
+  const preset = parseChoice(read('AUTH_PRESET'), 'AUTH_PRESET', PRESETS, problems) ?? DEFAULTS.preset;
   const defaults = PRESET_PATHS[preset];
   const path = (name: string, fallback: string | undefined) => {
     const value = read(name);

@@ -41,3 +41,10 @@ export function parseInteger(value: string | undefined, name: string, fallback: 
   }
   return n;
 }
+
+/** One of `choices` (or nothing set); otherwise undefined, and a sentence naming them. */
+export function parseChoice<T extends string>(value: string | undefined, name: string, choices: readonly T[], problems: string[]): T | undefined {
+  if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;
+  problems.push(`${name} must be one of ${choices.join(', ')}: got "${value}".`);
+  return undefined;
+}

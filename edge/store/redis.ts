@@ -13,6 +13,7 @@ import { DEFAULTS } from '../config/defaults.ts';
 import { StoreError } from '../errors.ts';
 import { logWarn } from '../log.ts';
 import type { RedisCommands } from './commands.ts';
+import { replicaWait } from './replica-wait.ts';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -87,8 +88,7 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
   const shas = new Map<string, string>();
   const ready = readyWithin(redis, config.timeoutMs);
   const durableReady = readyWithin(durableClient, config.timeoutMs);
-  // Until then, durable writes skip the wait: no replica acknowledged the last one in time (none, or one lagging).
-  let unreplicatedUntil = 0;
+  const replica = replicaWait();
 
   async function command(args: (string | number)[]): Promise<unknown> {
     // The first commands of a cold start wait for the connection (bounded), instead of failing at once.
@@ -106,21 +106,19 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
 
   /** The write, then `WAIT 1`: one pipeline, so a cluster sends both to the node of the write's key. */
   async function durable(args: (string | number)[]): Promise<unknown> {
-    if (Date.now() < unreplicatedUntil) return command(args);
+    if (!replica.due()) return command(args);
     if (durableClient.status !== 'ready') await durableReady;
     const [name, ...rest] = named(args);
+    const [waitName, ...waitArgs] = named([...replica.command]);
     let replies: [Error | null, unknown][] | null;
     try {
-      replies = await durableClient.pipeline().call(name, ...rest).call('wait', 1, DEFAULTS.storeReplicaWaitMs).exec();
+      replies = await durableClient.pipeline().call(name, ...rest).call(waitName, ...waitArgs).exec();
     } catch (error) {
       throw StoreError.from(error);
     }
     const [[failed, written] = [new Error('no reply')], [, acknowledged] = [null, 0]] = replies ?? [];
     if (failed) throw StoreError.from(failed);
-    if (Number(acknowledged) < 1) {
-      unreplicatedUntil = Date.now() + DEFAULTS.storeReplicaRetryMs;
-      logWarn('store_write_unreplicated', { waitedMs: DEFAULTS.storeReplicaWaitMs, unwaitedForMs: DEFAULTS.storeReplicaRetryMs });
-    }
+    replica.answered(acknowledged);
     return written;
   }
 

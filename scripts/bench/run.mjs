@@ -8,6 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCloudflareVariant, workerStartup } from '../lib/cloudflare.mjs';
 import { MIDDLEWARE_GZIP_BUDGET, middlewareBytes } from '../lib/middleware-size.mjs';
 import { freePort, root, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
 import { median, medianInterval, verdict } from './stats.mjs';
@@ -232,6 +233,7 @@ async function main() {
   let storm;
   let micro;
   let size;
+  let worker;
   if (!only) {
     log('refresh storm: two instances sharing Redis…');
     storm = await refreshStorm({ dir: dirs.bff, secret: SECRET, procs, pinned, upstashUrl });
@@ -239,6 +241,7 @@ async function main() {
     size = middlewareBytes(dirs.bff);
   }
   await stopAll();
+  if (!only) worker = await cloudflareWorker();
 
   console.log('\n| case | req/s (median) | p50 ms | p99 ms | server CPU µs/req | errors |');
   console.log('|---|---|---|---|---|---|');
@@ -262,6 +265,7 @@ async function main() {
     );
   }
   if (size) console.log(`\nmiddleware bundle: ${size.raw} B raw, ${size.gzip} B gzip (budget < ${MIDDLEWARE_GZIP_BUDGET / 1000} KB gzip: ${size.gzip < MIDDLEWARE_GZIP_BUDGET ? 'met' : 'missed'})`);
+  if (worker) console.log(`Cloudflare worker (OpenNext): ${worker.gzipKiB} KiB gzip, start-up CPU ${worker.startupCpuMs} ms here (median of 3; wrangler check startup)`);
   if (storm) console.log(`refresh storm: ${JSON.stringify(storm)}`);
   if (micro) console.log(`micro (ops/s): ${JSON.stringify(micro)}\n`);
 
@@ -277,6 +281,8 @@ async function main() {
     rps: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Math.round(v.rps)])),
     middleware_raw_bytes: size?.raw,
     middleware_gzip_bytes: size?.gzip,
+    cloudflare_worker_gzip_kib: worker?.gzipKiB,
+    cloudflare_worker_startup_cpu_ms: worker?.startupCpuMs,
     refresh_storm: storm,
     micro_ops_per_sec: micro,
     rounds: ROUNDS,
@@ -285,6 +291,15 @@ async function main() {
     pinned: pinning,
   };
   console.log(JSON.stringify(result));
+}
+
+/** The demo as Cloudflare runs it: its upload size and start-up CPU, the median of three profiles. */
+async function cloudflareWorker() {
+  log('Cloudflare worker: OpenNext build and start-up profiles…');
+  const dir = await buildCloudflareVariant('cloudflare-bench');
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await workerStartup(dir));
+  return { gzipKiB: runs[0].gzipKiB, startupCpuMs: median(runs.map((r) => r.startupCpuMs)) };
 }
 
 /** The hot path's pieces in plain Node (vitest bench, node environment). */

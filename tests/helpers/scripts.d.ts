@@ -28,3 +28,11 @@ declare module '*/scripts/lib/middleware-size.mjs' {
   export const MIDDLEWARE_GZIP_BUDGET: number;
   export function middlewareBytes(dir: string): { raw: number; gzip: number; files: string[] };
 }
+
+declare module '*/scripts/lib/cloudflare.mjs' {
+  export const wranglerJs: string;
+  export const wranglerEnv: Record<string, string>;
+  export function node22(): string;
+  export function buildCloudflareVariant(name: string, files?: Record<string, string>): Promise<string>;
+  export function workerStartup(dir: string): Promise<{ gzipKiB: number; startupCpuMs: number }>;
+}

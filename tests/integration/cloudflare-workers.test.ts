@@ -1,10 +1,10 @@
-import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, root, run, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
+import { buildCloudflareVariant, node22, wranglerEnv, wranglerJs } from '../../scripts/lib/cloudflare.mjs';
+import { freePort, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
 import { UPSTASH_TOKEN } from '../helpers/global-setup';
-import { node22 } from '../helpers/node22';
 
 /** A page whose Server Component calls the backend itself (`backendFetch`), as OpenNext runs it: in its Node bundle. */
 const SERVER_FETCH_PAGE = `import { connection } from 'next/server';
@@ -23,7 +23,6 @@ export default async function ServerFetch() {
  * date from before workerd had `node:http` (2025-08-15): what Cloudflare Workers runs.
  */
 describe('Cloudflare Workers through OpenNext, in local workerd', () => {
-  const dir = join(root, '.variants', 'cloudflare');
   let backend: Proc;
   let worker: Proc;
   let appUrl = '';
@@ -31,19 +30,11 @@ describe('Cloudflare Workers through OpenNext, in local workerd', () => {
   const client = clientFor({ app: () => appUrl, backend: () => backendUrl });
 
   beforeAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json', 'open-next.config.ts', 'wrangler.jsonc']) {
-      cpSync(join(root, item), join(dir, item), { recursive: true });
-    }
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-    mkdirSync(join(dir, 'app', 'server-fetch'));
-    writeFileSync(join(dir, 'app', 'server-fetch', 'page.tsx'), SERVER_FETCH_PAGE);
+    const dir = await buildCloudflareVariant('cloudflare', { 'app/server-fetch/page.tsx': SERVER_FETCH_PAGE });
     const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
     backendUrl = `http://127.0.0.1:${backendPort}`;
     appUrl = `http://127.0.0.1:${appPort}`;
     backend = startBackend(backendPort, { TEST_HOOKS: '1' });
-    await run('opennextjs-cloudflare build', process.execPath, [join(root, 'node_modules/@opennextjs/cloudflare/dist/cli/index.js'), 'build'], { cwd: dir });
     const vars = {
       BACKEND_URL: backendUrl,
       SESSION_SECRET: 'cloudflare-test-secret-0123456789abcdefghij',
@@ -58,8 +49,8 @@ describe('Cloudflare Workers through OpenNext, in local workerd', () => {
     worker = startProcess(
       'wrangler dev',
       node22(),
-      [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--local', '--ip', '127.0.0.1', '--port', String(appPort), '--compatibility-date', '2025-05-01'],
-      { cwd: dir, env: { CI: '1', WRANGLER_SEND_METRICS: 'false' } },
+      [wranglerJs, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(appPort), '--compatibility-date', '2025-05-01'],
+      { cwd: dir, env: wranglerEnv },
     );
     await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/login`, 90_000, worker)]);
   }, 400_000);

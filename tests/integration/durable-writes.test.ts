@@ -4,10 +4,14 @@ import { readStore } from '@/edge/config/store';
 import type { RedisStoreConfig } from '@/edge/config/types';
 import { kvStore } from '@/edge/store/commands';
 import { redisCommands } from '@/edge/store/redis';
+import { upstashRest } from '@/edge/store/upstash-rest';
 import { DURABLE } from '@/edge/store/types';
+import { freePort, startUpstashFixture, waitForHttp } from '../../scripts/lib/processes.mjs';
+import { UPSTASH_TOKEN } from '../helpers/global-setup';
 import { startRedisCluster, startRedisSentinel, type RedisCluster, type RedisSentinel } from '../helpers/redis-topologies';
 
 const store = (url: string) => kvStore(redisCommands(readStore((name) => (name === 'REDIS_URL' ? url : undefined), []) as RedisStoreConfig));
+const upstash = (url: string) => kvStore(upstashRest({ kind: 'upstash', url, token: UPSTASH_TOKEN, timeoutMs: 1_000 }));
 const key = (name: string) => `durable-test:${name}:${Math.random()}`;
 const cli = (port: number, ...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
 
@@ -80,9 +84,26 @@ describe('durable writes (Redis WAIT)', () => {
   }, 30_000);
 
   it('a single server without replicas: the first durable write waits once (bounded) and says so, the next ones do not wait', async () => {
-    const kv = store(inject('redisUrl'));
-    expect(await warnings(() => kv.set(key('single'), 'v', 30_000, DURABLE))).toEqual(['store_write_unreplicated']);
-    const next = await timed(() => kv.set(key('single'), 'v', 30_000, DURABLE));
-    expect(next).toBeLessThan(50);
+    for (const kv of [store(inject('redisUrl')), upstash(inject('upstashUrl'))]) {
+      expect(await warnings(() => kv.set(key('single'), 'v', 30_000, DURABLE))).toEqual(['store_write_unreplicated']);
+      const next = await timed(() => kv.set(key('single'), 'v', 30_000, DURABLE));
+      expect(next).toBeLessThan(50);
+      expect(await kv.get(key('absent'))).toBeNull();
+    }
+  });
+
+  it('Upstash REST: the write and its WAIT go as one pipeline; with a replica, it is on the replica when it returns', async () => {
+    const port = await freePort();
+    const front = startUpstashFixture(port, sentinel.master(), UPSTASH_TOKEN);
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}`, 15_000, front);
+      const kv = upstash(`http://127.0.0.1:${port}`);
+      const k = key('upstash');
+      expect(await warnings(() => kv.set(k, 'kept', 30_000, DURABLE))).toEqual([]);
+      expect(cli(sentinel.replica(), 'get', k)).toBe('kept');
+      expect(await kv.setIfAbsent(k, 'other', 30_000, DURABLE)).toBe(false);
+    } finally {
+      await front.stop();
+    }
   });
 });

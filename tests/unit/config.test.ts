@@ -51,7 +51,7 @@ describe('configuration', () => {
     expect(problems({ ...valid, RATE_LIMIT_ON_ERROR: 'maybe' })[0]).toMatch(/^RATE_LIMIT_ON_ERROR: must be "closed" or "open"/);
     expect(problems({ ...valid, UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })[0]).toMatch(/Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN/);
     expect(problems({ ...valid, EDGE_CONFIG: 'not a url' })[0]).toMatch(/EDGE_CONFIG must be an Edge Config connection string/);
-    expect(problems({ ...valid, SESSION_MODE: 'redis' })[0]).toMatch(/SESSION_MODE must be "cookie" or "server"/);
+    expect(problems({ ...valid, SESSION_MODE: 'redis' })[0]).toMatch(/SESSION_MODE must be one of cookie, server: got "redis"/);
     expect(problems({ ...valid, SESSION_IDLE_SECONDS: '5' })[0]).toMatch(/SESSION_IDLE_SECONDS must be an integer ≥ 60/);
     expect(problems({ ...valid, REFRESH_TIMEOUT_MS: '5000', REFRESH_CALL_TIMEOUT_MS: '1000' })[0]).toMatch(/REFRESH_CALL_TIMEOUT_MS must be at least REFRESH_TIMEOUT_MS/);
   });

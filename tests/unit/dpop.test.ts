@@ -111,7 +111,7 @@ describe('DPoP proofs (RFC 9449)', () => {
     };
     expect(problems({ AUTH_PRESET: 'oauth2', AUTH_DPOP: '1' })[0]).toMatch(/needs AUTH_DPOP_PRIVATE_KEY/);
     expect(problems({ AUTH_DPOP: '1', AUTH_DPOP_PRIVATE_KEY: JSON.stringify(key) })[0]).toMatch(/AUTH_PRESET=oauth2 or oidc/);
-    expect(problems({ AUTH_PRESET: 'oauth2', AUTH_DPOP: 'yes', AUTH_DPOP_PRIVATE_KEY: JSON.stringify(key) })[0]).toMatch(/AUTH_DPOP must be 1 or 0/);
+    expect(problems({ AUTH_PRESET: 'oauth2', AUTH_DPOP: 'yes', AUTH_DPOP_PRIVATE_KEY: JSON.stringify(key) })[0]).toMatch(/AUTH_DPOP must be "true" or "false": got "yes"/);
     await expect(runtime({ env: { ...DPOP, AUTH_DPOP_PRIVATE_KEY: JSON.stringify({ ...key, d: 'AAAA' }) } })).rejects.toBeInstanceOf(ConfigError);
     expect(decodeProtectedHeader(await (await dpopSigner({ jwk: key, alg: 'ES256' }, Date.now)).proof('GET', new URL('https://x/'))).typ).toBe('dpop+jwt');
   });
