@@ -161,6 +161,23 @@ async function NextField({ searchParams }: { searchParams: Search }) {
 }
 `;
 
+/** Cloudflare Workers through OpenNext (`--cloudflare`): its build configuration and wrangler's. */
+const openNextConfig = `import { defineCloudflareConfig } from '@opennextjs/cloudflare';
+
+export default defineCloudflareConfig({});
+`;
+
+/** `compatibility_date` today: the BFF calls the backend with fetch on Workers, so it needs no newer date. */
+const wranglerConfig = (name) => `{
+  "$schema": "node_modules/wrangler/config-schema.json",
+  "main": ".open-next/worker.js",
+  "name": ${JSON.stringify(name)},
+  "compatibility_date": "${new Date().toISOString().slice(0, 10)}",
+  "compatibility_flags": ["nodejs_compat"],
+  "assets": { "directory": ".open-next/assets", "binding": "ASSETS" }
+}
+`;
+
 /** A middleware that already runs the BFF (ours, or the README's by hand): left as it is. */
 const runsBff = (source) => /next-edge-bff|\bbff\.(middleware|decide)\b/.test(source);
 
@@ -175,12 +192,17 @@ function wrappedNextConfig(source) {
 
 export async function init(args, root = process.cwd()) {
   const flags = new Set(args);
-  const unknown = [...flags].filter((f) => !['--yes', '-y', '--dry-run', '--proxy', '--middleware'].includes(f));
-  if (unknown.length) throw new Error(`next-edge-bff init: unknown option ${unknown[0]} (--yes, --dry-run, --proxy, --middleware)`);
+  const unknown = [...flags].filter((f) => !['--yes', '-y', '--dry-run', '--proxy', '--middleware', '--cloudflare'].includes(f));
+  if (unknown.length) throw new Error(`next-edge-bff init: unknown option ${unknown[0]} (--yes, --dry-run, --proxy, --middleware, --cloudflare)`);
+  // OpenNext runs the edge middleware.ts on Workers and refuses Node middleware (proxy.ts).
+  const cloudflare = flags.has('--cloudflare');
+  if (cloudflare && flags.has('--proxy')) throw new Error('next-edge-bff init: --cloudflare needs middleware.ts (OpenNext refuses proxy.ts), not --proxy.');
+  if (cloudflare) flags.add('--middleware');
   const dry = flags.has('--dry-run');
   const { base, app, lib } = layout(root);
   // Every place init may write, checked before the first write: a refusal leaves the app as it was.
-  for (const path of [lib, join(app, 'api'), join(app, 'login'), base, '.env.local', 'package.json', 'next.config.ts']) if (path) inside(root, path);
+  const cloudflareFiles = cloudflare ? ['wrangler.jsonc', 'open-next.config.ts', '.dev.vars', '.gitignore'] : [];
+  for (const path of [lib, join(app, 'api'), join(app, 'login'), base, '.env.local', 'package.json', 'next.config.ts', ...cloudflareFiles]) if (path) inside(root, path);
   const actions = [];
   const note = (line) => actions.push(line);
   const write = (path, content) => {
@@ -200,6 +222,7 @@ export async function init(args, root = process.cwd()) {
   const existing = ['proxy.ts', 'middleware.ts', 'proxy.js', 'middleware.js'].map((f) => join(base, f)).find((f) => existsSync(join(root, f)));
   let kind = flags.has('--middleware') ? 'middleware' : flags.has('--proxy') ? 'proxy' : undefined;
   if (existing && runsBff(readFileSync(join(root, existing), 'utf8'))) kind = existing.includes('proxy') ? 'proxy' : 'middleware';
+  if (cloudflare && kind === 'proxy') throw new Error(`next-edge-bff init: ${existing} runs the BFF on Node, which OpenNext refuses: move it to middleware.ts first. Nothing was written.`);
   if (!kind && existing) kind = existing.includes('proxy') ? 'proxy' : 'middleware';
   if (!kind) kind = nextMajor(root) >= 16 ? 'proxy' : 'middleware';
   if (!flags.has('--yes') && !flags.has('-y') && !flags.has('--proxy') && !flags.has('--middleware') && !existing && process.stdin.isTTY) {
@@ -241,32 +264,63 @@ export async function init(args, root = process.cwd()) {
     }
   }
 
-  const envFile = inside(root, '.env.local');
-  const env = existsSync(envFile) ? readFileSync(envFile, 'utf8') : '';
-  const missing = [
-    ['BACKEND_URL', '# your API, e.g. https://api.example.com'],
-    ['SESSION_SECRET', randomBytes(32).toString('base64url')],
-    ['APP_URL', 'http://localhost:3000'],
-  ].filter(([name]) => !new RegExp(`^${name}=`, 'm').test(env));
-  if (missing.length === 0) note('unchanged  .env.local');
-  else {
-    note(`added      ${missing.map(([n]) => n).join(', ')} to .env.local${missing.some(([n]) => n === 'BACKEND_URL') ? ' (set BACKEND_URL to your API)' : ''}`);
+  /** Appends the variables `file` lacks; the existing lines stay as they are. */
+  const addVariables = (file, variables) => {
+    const text = existsSync(inside(root, file)) ? readFileSync(inside(root, file), 'utf8') : '';
+    const missing = variables.filter(([name]) => !new RegExp(`^${name}=`, 'm').test(text));
+    if (missing.length === 0) return note(`unchanged  ${file}`);
+    note(`added      ${missing.map(([n]) => n).join(', ')} to ${file}${missing.some(([n]) => n === 'BACKEND_URL') ? ' (set BACKEND_URL to your API)' : ''}`);
     const lines = missing.map(([name, value]) => (value.startsWith('#') ? `${name}=  ${value}` : `${name}=${value}`));
-    rewrite('.env.local', `${env}${env && !env.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+    rewrite(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+  };
+  const secret = /^SESSION_SECRET=(.+)$/m.exec(existsSync(inside(root, '.env.local')) ? readFileSync(inside(root, '.env.local'), 'utf8') : '')?.[1] ?? randomBytes(32).toString('base64url');
+  const variables = (appUrl) => [
+    ['BACKEND_URL', '# your API, e.g. https://api.example.com'],
+    ['SESSION_SECRET', secret],
+    ['APP_URL', appUrl],
+  ];
+  addVariables('.env.local', variables('http://localhost:3000'));
+
+  const pkgFile = inside(root, 'package.json');
+  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : undefined;
+  if (cloudflare) {
+    // Workers read .dev.vars locally (wrangler secrets in production), never .env files: the same secret for both.
+    write('open-next.config.ts', openNextConfig);
+    write('wrangler.jsonc', wranglerConfig(String(pkg?.name ?? 'app').replace(/[^a-z0-9-]/gi, '-').toLowerCase()));
+    addVariables('.dev.vars', variables('http://localhost:8787'));
+    const ignored = existsSync(inside(root, '.gitignore')) ? readFileSync(inside(root, '.gitignore'), 'utf8') : '';
+    const unlisted = ['.dev.vars', '.open-next/', '.wrangler/'].filter((entry) => !ignored.split('\n').includes(entry));
+    if (unlisted.length === 0) note('unchanged  .gitignore');
+    else {
+      note(`added      ${unlisted.join(', ')} to .gitignore`);
+      rewrite('.gitignore', `${ignored}${ignored && !ignored.endsWith('\n') ? '\n' : ''}${unlisted.join('\n')}\n`);
+    }
   }
 
   // `next start` takes any X-Forwarded-For a client sends; `next-edge-bff start` takes the address from the connection.
-  const pkgFile = inside(root, 'package.json');
-  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : undefined;
+  // On Workers there is no `next start`: the scripts that build and preview the worker instead.
   const startScript = pkg?.scripts?.start;
-  if (!pkg) note('change     package.json by hand: start the app with `next-edge-bff start`');
+  const indent = existsSync(pkgFile) ? (/^\s+/m.exec(readFileSync(pkgFile, 'utf8'))?.[0] ?? '  ') : '  ';
+  if (cloudflare) {
+    const scripts = { 'cf:build': 'opennextjs-cloudflare build', 'cf:preview': 'wrangler dev --local' };
+    const absent = Object.keys(scripts).filter((name) => pkg && pkg.scripts?.[name] === undefined);
+    if (!pkg) note('change     package.json by hand: "cf:build": "opennextjs-cloudflare build", "cf:preview": "wrangler dev --local"');
+    else if (absent.length === 0) note('unchanged  package.json scripts');
+    else {
+      note(`added      package.json scripts ${absent.join(', ')}`);
+      rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, ...Object.fromEntries(absent.map((n) => [n, scripts[n]])) } }, null, indent)}\n`);
+    }
+  } else if (!pkg) note('change     package.json by hand: start the app with `next-edge-bff start`');
   else if (startScript === 'next-edge-bff start') note('unchanged  package.json start script');
   else if (startScript === undefined || startScript === 'next start') {
     note(`changed    package.json "start": "next-edge-bff start" (the client's address from the connection, not from a header anyone can send; behind a proxy set TRUSTED_PROXY_COUNT)`);
-    const indent = /^\s+/m.exec(readFileSync(pkgFile, 'utf8'))?.[0] ?? '  ';
     rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, start: 'next-edge-bff start' } }, null, indent)}\n`);
   } else note(`kept       package.json "start": "${startScript}" (run the app with \`next-edge-bff start\`, or set TRUSTED_PROXY_COUNT behind a proxy)`);
 
   for (const line of actions) console.log(`${dry ? '(dry run) ' : ''}${line}`);
   console.log(`\nNext: set BACKEND_URL (and AUTH_PRESET for your API's contract) in .env.local, then \`next dev\`; \`npx next-edge-bff doctor\` checks the set-up.`);
+  if (cloudflare) {
+    console.log('Cloudflare: `npm i -D @opennextjs/cloudflare wrangler`, set BACKEND_URL in .dev.vars, `npm run cf:build && npm run cf:preview`;');
+    console.log('in production `npx wrangler secret put SESSION_SECRET` (and BACKEND_URL, APP_URL, UPSTASH_REDIS_REST_URL/_TOKEN), then `npx wrangler deploy`.');
+  }
 }

@@ -10,11 +10,13 @@ import { createServer } from 'node:http';
 
 const USAGE = `Usage: next-edge-bff <command>
 
-  init [--yes] [--dry-run] [--proxy | --middleware]
+  init [--yes] [--dry-run] [--proxy | --middleware | --cloudflare]
           Adds the BFF to the Next.js app in this directory (app/ or src/app/): lib/bff.ts, lib/bff-server.ts,
           proxy.ts (Next 16+; --middleware for the edge runtime) composed with any middleware the app has,
           app/api/auth/[...bff]/route.ts, an example app/login/page.tsx, withBff() in next.config, and .env.local
-          entries with a new SESSION_SECRET. Never overwrites a file; running it again changes nothing.
+          entries with a new SESSION_SECRET. --cloudflare: middleware.ts, and for Cloudflare Workers through
+          OpenNext wrangler.jsonc, open-next.config.ts, .dev.vars, cf:build / cf:preview scripts and .gitignore
+          entries. Never overwrites a file; running it again changes nothing.
 
   start [dir] [-p port] [-H hostname] [--keepAliveTimeout ms]
           Runs the app in production like \`next start\` (same flags, PORT and HOSTNAME too), with each client's
