@@ -117,3 +117,20 @@ export function rawRequest(path: string, headers: Record<string, string> = {}): 
     req.end();
   });
 }
+
+/** A browser's navigation: node:http, since fetch sets its own Sec-Fetch-Mode (cors). */
+export function navigate(url: string, cookie = ''): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { 'sec-fetch-mode': 'navigate', accept: 'text/html', ...(cookie ? { cookie } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode, headers }));
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}

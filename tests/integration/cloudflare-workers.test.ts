@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildCloudflareVariant, node22, wranglerEnv, wranglerJs } from '../../scripts/lib/cloudflare.mjs';
 import { freePort, startBackend, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
-import { clientFor, CookieJar, sleep } from '../helpers/client';
+import { clientFor, CookieJar, navigate, sleep } from '../helpers/client';
 import { UPSTASH_TOKEN } from '../helpers/global-setup';
 
 /** A page whose Server Component calls the backend itself (`backendFetch`), as OpenNext runs it: in its Node bundle. */
@@ -25,12 +25,13 @@ export default async function ServerFetch() {
 describe('Cloudflare Workers through OpenNext, in local workerd', () => {
   let backend: Proc;
   let worker: Proc;
+  let dir = '';
   let appUrl = '';
   let backendUrl = '';
   const client = clientFor({ app: () => appUrl, backend: () => backendUrl });
 
   beforeAll(async () => {
-    const dir = await buildCloudflareVariant('cloudflare', { 'app/server-fetch/page.tsx': SERVER_FETCH_PAGE });
+    dir = await buildCloudflareVariant('cloudflare', { 'app/server-fetch/page.tsx': SERVER_FETCH_PAGE });
     const [backendPort, appPort] = await Promise.all([freePort(), freePort()]);
     backendUrl = `http://127.0.0.1:${backendPort}`;
     appUrl = `http://127.0.0.1:${appPort}`;
@@ -46,18 +47,22 @@ describe('Cloudflare Workers through OpenNext, in local workerd', () => {
       RATE_LIMIT_LOGIN_PER_IDENTIFIER: '100000/60',
     };
     writeFileSync(join(dir, '.dev.vars'), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-    worker = startProcess(
-      'wrangler dev',
-      node22(),
-      [wranglerJs, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(appPort), '--compatibility-date', '2025-05-01'],
-      { cwd: dir, env: wranglerEnv },
-    );
+    worker = wranglerDev(appPort);
     await Promise.all([waitForHttp(`${backendUrl}/__test/stats`, 15_000, backend), waitForHttp(`${appUrl}/login`, 90_000, worker)]);
   }, 400_000);
 
   afterAll(async () => {
     await Promise.all([worker?.stop(), backend?.stop()]);
   });
+
+  /** `wrangler dev` of the built worker on `port`, on a compatibility date from before `node:http`; `vars` over .dev.vars. */
+  const wranglerDev = (port: number, vars: string[] = []) =>
+    startProcess(
+      'wrangler dev',
+      node22(),
+      [wranglerJs, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--compatibility-date', '2025-05-01', ...vars.flatMap((v) => ['--var', v])],
+      { cwd: dir, env: wranglerEnv },
+    );
 
   it('the journey: signed out → login, signed in → pages, proxied GET and POST, server-side backend calls, logout', async () => {
     expect((await client.app('/dashboard')).headers.get('location')).toMatch(/\/login\?next=%2Fdashboard$/);
@@ -114,5 +119,29 @@ describe('Cloudflare Workers through OpenNext, in local workerd', () => {
     for (let i = 0; i < 3; i++) expect((await attempt('203.0.113.50')).status).toBe(401);
     expect((await attempt('203.0.113.50')).status).toBe(429);
     expect((await attempt('203.0.113.51')).status).toBe(401);
+  });
+
+  it('an invalid configuration (nothing checks it before the first request here): 500 with a sentence, one log line naming the problem, never the value', async () => {
+    const port = await freePort();
+    const broken = wranglerDev(port, ['SESSION_SECRET:too-short-secret']);
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/login`, 90_000, broken);
+      const api = await fetch(`http://127.0.0.1:${port}/api/backend/notes`);
+      expect(api.status).toBe(500);
+      expect(await api.json()).toMatchObject({ error: 'misconfigured' });
+      const page = await navigate(`http://127.0.0.1:${port}/dashboard`);
+      expect(page.status).toBe(500);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      // wrangler relays the worker's console a moment later
+      const lines = () => broken.output().split('\n').filter((line) => line.includes('"config_invalid"'));
+      await expect.poll(() => lines().length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await sleep(500);
+      expect(lines()).toHaveLength(1);
+      expect(lines()[0]).toMatch(/SESSION_SECRET must be at least/);
+      // (wrangler's own table of variables is its business; what the BFF logs never carries a value)
+      expect(broken.output().split('\n').filter((line) => line.includes('"source":"bff"')).join('\n')).not.toContain('too-short-secret');
+    } finally {
+      await broken.stop();
+    }
   });
 });

@@ -1,29 +1,9 @@
-import { request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedis, type Proc } from '../../scripts/lib/processes.mjs';
-import { clientFor, CookieJar, sleep } from '../helpers/client';
+import { clientFor, CookieJar, navigate, sleep } from '../helpers/client';
 import { appDirFor } from '../helpers/proxy-ts';
 import { startStack, type Stack } from '../helpers/stack';
-
-const NAVIGATION = { 'sec-fetch-mode': 'navigate', accept: 'text/html' };
-
-/** A browser's navigation: node:http, since fetch sets its own Sec-Fetch-Mode (cors). */
-function navigate(url: string, cookie: string): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers: { ...NAVIGATION, cookie } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const headers = new Headers();
-        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
-        resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode, headers }));
-      });
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 /**
  * One `proxy.ts` instance with server-held sessions on the Redis at `port`, and `jar` signed in. A cold instance first
