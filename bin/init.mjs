@@ -264,16 +264,21 @@ export async function init(args, root = process.cwd()) {
     }
   }
 
-  /** Appends the variables `file` lacks; the existing lines stay as they are. */
+  const textOf = (file) => (existsSync(inside(root, file)) ? readFileSync(inside(root, file), 'utf8') : '');
+  /** Appends `lines` to `file` (created when missing); what it holds stays as it is. */
+  const append = (file, lines) => {
+    const text = textOf(file);
+    rewrite(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+  };
+  /** Appends the variables `file` lacks. */
   const addVariables = (file, variables) => {
-    const text = existsSync(inside(root, file)) ? readFileSync(inside(root, file), 'utf8') : '';
+    const text = textOf(file);
     const missing = variables.filter(([name]) => !new RegExp(`^${name}=`, 'm').test(text));
     if (missing.length === 0) return note(`unchanged  ${file}`);
     note(`added      ${missing.map(([n]) => n).join(', ')} to ${file}${missing.some(([n]) => n === 'BACKEND_URL') ? ' (set BACKEND_URL to your API)' : ''}`);
-    const lines = missing.map(([name, value]) => (value.startsWith('#') ? `${name}=  ${value}` : `${name}=${value}`));
-    rewrite(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${lines.join('\n')}\n`);
+    append(file, missing.map(([name, value]) => (value.startsWith('#') ? `${name}=  ${value}` : `${name}=${value}`)));
   };
-  const secret = /^SESSION_SECRET=(.+)$/m.exec(existsSync(inside(root, '.env.local')) ? readFileSync(inside(root, '.env.local'), 'utf8') : '')?.[1] ?? randomBytes(32).toString('base64url');
+  const secret = /^SESSION_SECRET=(.+)$/m.exec(textOf('.env.local'))?.[1] ?? randomBytes(32).toString('base64url');
   const variables = (appUrl) => [
     ['BACKEND_URL', '# your API, e.g. https://api.example.com'],
     ['SESSION_SECRET', secret],
@@ -281,26 +286,30 @@ export async function init(args, root = process.cwd()) {
   ];
   addVariables('.env.local', variables('http://localhost:3000'));
 
-  const pkgFile = inside(root, 'package.json');
-  const pkg = existsSync(pkgFile) ? JSON.parse(readFileSync(pkgFile, 'utf8')) : undefined;
+  const pkgText = textOf('package.json');
+  const pkg = existsSync(inside(root, 'package.json')) ? JSON.parse(pkgText) : undefined;
   if (cloudflare) {
     // Workers read .dev.vars locally (wrangler secrets in production), never .env files: the same secret for both.
     write('open-next.config.ts', openNextConfig);
     write('wrangler.jsonc', wranglerConfig(String(pkg?.name ?? 'app').replace(/[^a-z0-9-]/gi, '-').toLowerCase()));
     addVariables('.dev.vars', variables('http://localhost:8787'));
-    const ignored = existsSync(inside(root, '.gitignore')) ? readFileSync(inside(root, '.gitignore'), 'utf8') : '';
-    const unlisted = ['.dev.vars', '.open-next/', '.wrangler/'].filter((entry) => !ignored.split('\n').includes(entry));
+    const ignored = textOf('.gitignore').split('\n');
+    const unlisted = ['.dev.vars', '.open-next/', '.wrangler/'].filter((entry) => !ignored.includes(entry));
     if (unlisted.length === 0) note('unchanged  .gitignore');
     else {
       note(`added      ${unlisted.join(', ')} to .gitignore`);
-      rewrite('.gitignore', `${ignored}${ignored && !ignored.endsWith('\n') ? '\n' : ''}${unlisted.join('\n')}\n`);
+      append('.gitignore', unlisted);
     }
   }
 
   // `next start` takes any X-Forwarded-For a client sends; `next-edge-bff start` takes the address from the connection.
   // On Workers there is no `next start`: the scripts that build and preview the worker instead.
   const startScript = pkg?.scripts?.start;
-  const indent = existsSync(pkgFile) ? (/^\s+/m.exec(readFileSync(pkgFile, 'utf8'))?.[0] ?? '  ') : '  ';
+  /** package.json with `scripts` added over its own, in its own indentation. */
+  const withScripts = (scripts) => {
+    const indent = /^\s+/m.exec(pkgText)?.[0] ?? '  ';
+    rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, ...scripts } }, null, indent)}\n`);
+  };
   if (cloudflare) {
     const scripts = { 'cf:build': 'opennextjs-cloudflare build', 'cf:preview': 'wrangler dev --local' };
     const absent = Object.keys(scripts).filter((name) => pkg && pkg.scripts?.[name] === undefined);
@@ -308,13 +317,13 @@ export async function init(args, root = process.cwd()) {
     else if (absent.length === 0) note('unchanged  package.json scripts');
     else {
       note(`added      package.json scripts ${absent.join(', ')}`);
-      rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, ...Object.fromEntries(absent.map((n) => [n, scripts[n]])) } }, null, indent)}\n`);
+      withScripts(Object.fromEntries(absent.map((n) => [n, scripts[n]])));
     }
   } else if (!pkg) note('change     package.json by hand: start the app with `next-edge-bff start`');
   else if (startScript === 'next-edge-bff start') note('unchanged  package.json start script');
   else if (startScript === undefined || startScript === 'next start') {
     note(`changed    package.json "start": "next-edge-bff start" (the client's address from the connection, not from a header anyone can send; behind a proxy set TRUSTED_PROXY_COUNT)`);
-    rewrite('package.json', `${JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, start: 'next-edge-bff start' } }, null, indent)}\n`);
+    withScripts({ start: 'next-edge-bff start' });
   } else note(`kept       package.json "start": "${startScript}" (run the app with \`next-edge-bff start\`, or set TRUSTED_PROXY_COUNT behind a proxy)`);
 
   for (const line of actions) console.log(`${dry ? '(dry run) ' : ''}${line}`);

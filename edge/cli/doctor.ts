@@ -66,10 +66,10 @@ function cloudflareWorkers(env: Env, dir: string): { env: Env; finding: Finding 
   const wrangler = WRANGLER_CONFIGS.find((name) => existsSync(join(dir, name)));
   if (!wrangler) return undefined;
   const devVars = join(dir, '.dev.vars');
-  const vars = existsSync(devVars) ? parseEnv(readFileSync(devVars, 'utf8')) : {};
+  const local = existsSync(devVars);
   return {
-    env: { CLIENT_IP_HEADER: 'cf-connecting-ip', ...env, ...vars },
-    finding: { level: 'ok', message: `Cloudflare Workers (${wrangler}): ${existsSync(devVars) ? '.dev.vars read over the environment' : 'no .dev.vars'}; production variables are wrangler secrets, which this cannot see.` },
+    env: { CLIENT_IP_HEADER: 'cf-connecting-ip', ...env, ...(local ? parseEnv(readFileSync(devVars, 'utf8')) : {}) },
+    finding: { level: 'ok', message: `Cloudflare Workers (${wrangler}): ${local ? '.dev.vars read over the environment' : 'no .dev.vars'}; production variables are wrangler secrets, which this cannot see.` },
   };
 }
 

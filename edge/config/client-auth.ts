@@ -60,8 +60,9 @@ const DPOP_KEY: KeyVariables = { key: 'AUTH_DPOP_PRIVATE_KEY', alg: 'AUTH_DPOP_S
 function readPrivateKey(read: (name: string) => string | undefined, problems: string[], names: KeyVariables): PrivateKeyConfig | undefined {
   const text = read(names.key);
   if (!text) return undefined;
-  const alg = parseChoice(read(names.alg), names.alg, SIGNING_ALGS, problems);
-  if (alg === undefined && read(names.alg) !== undefined) return undefined;
+  const given = read(names.alg);
+  const alg = parseChoice(given, names.alg, SIGNING_ALGS, problems);
+  if (given !== undefined && alg === undefined) return undefined;
   const kid = names.kid ? read(names.kid) : undefined;
   if (text.startsWith('{')) {
     let jwk: Record<string, unknown>;

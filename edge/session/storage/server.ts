@@ -213,7 +213,7 @@ export function serverStorage({ config, store, recordKeyring, revocations, now }
       const interval = idleMs ?? DEFAULTS.sessionTouchMs * 4;
       if (!handle || !touchDue(session, interval, now())) return undefined;
       const loaded = cached(handle.id, handle.key);
-      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }, {}).catch(() => logWarn('session_store_unavailable'));
+      if (loaded) await write(handle.id, handle.key, session, { ...loaded.record, l: now() }, { durable: false }).catch(() => logWarn('session_store_unavailable'));
       return undefined;
     },
     async create(session, meta: SessionMeta) {
