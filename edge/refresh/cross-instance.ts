@@ -71,7 +71,9 @@ async function redeemHoldingLock(lockKey: string, keys: OutcomeKeys, session: Se
       // The whole outcome for the grace window; then only "spent" (a few bytes), for as long as the old cookie lives:
       // a late request then finds its sign-in's newest session in the successor register, never redeems again.
       const published = await twice(() => o.store.set(keys.outcome, encode(outcome), o.graceMs, DURABLE));
-      const marked = outcome.kind === 'refreshed' ? await twice(() => o.store.set(keys.spent, '1', Math.max(o.graceMs, o.spentMs(session)), DURABLE)) : true;
+      // A backend that does not rotate (SimpleJWT's default) hands the same refresh token back: it is not spent.
+      const rotated = outcome.kind === 'refreshed' && outcome.session.refreshToken !== session.refreshToken;
+      const marked = rotated ? await twice(() => o.store.set(keys.spent, '1', Math.max(o.graceMs, o.spentMs(session)), DURABLE)) : true;
       if (!published || !marked) {
         logWarn('refresh_publish_failed', { lock: 'left_to_expire' });
         release = false;

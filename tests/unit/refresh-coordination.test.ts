@@ -43,6 +43,24 @@ describe('refresh coordinated across instances', () => {
     expect(published).not.toContain('refresh-2');
   });
 
+  it('a backend that does not rotate (the same refresh token back): its token is not spent, the next refresh past the grace window redeems it again', async () => {
+    let t = Date.now();
+    const now = () => t;
+    let n = 0;
+    const backend = fakeFetch(() => Response.json({ data: { token: `access-${++n}`, token_expires_at: new Date(t + 60_000).toISOString(), user: { id: 1, email: 'demo@example.com' } } }));
+    const config = testConfig();
+    const refresher = createRefresher({ config, adapter: await testAdapter(config), keyring: await keyringFor([SECRET]), store: new MemoryStore(now), fetch: backend.fetch, now });
+    let current = session({ accessExpiresAt: t - 1 });
+    for (let round = 0; round < 3; round++) {
+      const outcome = await refresher.refresh(current, SKEW);
+      expect(outcome.kind, `round ${round + 1}`).toBe('refreshed');
+      if (outcome.kind === 'refreshed') current = outcome.session;
+      expect(current.refreshToken).toBe(session().refreshToken);
+      t += 120_000;
+    }
+    expect(backend.calls).toHaveLength(3);
+  });
+
   it('a definitive rejection is published: every instance logs out, the backend is asked once', async () => {
     const { list, calls } = await instances(2, new MemoryStore(), () => Response.json({ error: 'invalid_grant' }, { status: 401 }));
     expect((await list[0].refresh(session(), SKEW)).kind).toBe('rejected');
