@@ -26,6 +26,7 @@ export type BffErrorCode =
   | 'backend_error'
   | 'backend_unavailable'
   | 'refresh_unavailable'
+  | 'client_token_unavailable'
   | 'session_too_large'
   | 'session_unavailable'
   | 'rate_limited'

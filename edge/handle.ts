@@ -13,9 +13,9 @@ import { backendTarget } from './proxy/target.ts';
 import { upstreamHeaders } from './proxy/upstream-headers.ts';
 import { accessExpired } from './refresh/due.ts';
 import { renewIfDue } from './refresh/renew.ts';
-import { login } from './auth/login.ts';
 import { authEndpointFor, authEndpointPath, authEndpoints } from './auth/endpoints.ts';
-import { classify, type RouteKind } from './request/classify.ts';
+import { apiAt, classify, type RouteKind } from './request/classify.ts';
+import { credentialFor, mayUseUser, needsUser, unauthenticated } from './apis/credential.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
 import { establishedClientIp } from './ratelimit/client-ip.ts';
@@ -66,12 +66,13 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
   const { config } = rt;
   const { routes } = config;
   const policy = await rt.policy.current();
-  // A password login is served here, so its rate limit and its refund on success see the same counters.
+  // A password sign-in goes on untouched to the auth route handler, which applies the login limits and answers with the
+  // new session: the session it replaces is neither refreshed nor rewritten here.
   if (req.method === 'POST' && authEndpoints(config).login === 'POST' && req.nextUrl.pathname === authEndpointPath(routes, 'login')) {
     if (trace) trace.route = 'login_endpoint';
-    return { kind: 'respond', response: await login(req, rt, policy), user: null };
+    return { kind: 'continue', writes: [], strip: hasInternalHeaders(req.headers), user: null };
   }
-  const route = classify(req.nextUrl.pathname, routes, policy.protectedPaths);
+  const route = classify(req.nextUrl.pathname, routes, policy.protectedPaths, config.apis);
   if (trace) trace.route = route;
   const endpoint = route === 'auth' ? authEndpointFor(req, config) : undefined;
   if (endpoint instanceof Response) return respond(endpoint, null);
@@ -80,15 +81,15 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
   const strip = hasInternalHeaders(req.headers);
   const value = readSessionValue((name) => req.cookies.get(name)?.value, config.cookie);
   // No cookie: no crypto, no allocation beyond the decision itself.
-  if (!value) return anonymous(req, rt, route, [], strip);
+  if (!value) return anonymous(req, rt, policy, route, [], strip);
 
   const present = () => req.cookies.getAll().map((c) => c.name);
   const loggedOut = (state: string, reason?: string) => {
     if (trace) trace.session = state;
-    return anonymous(req, rt, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
+    return anonymous(req, rt, policy, route, planSessionCookies(config.cookie, null, 0, present()), strip, reason);
   };
   const opened = await rt.sessions.open(value);
-  if (opened === SESSION_UNKNOWN) return unknown(req, rt, route, strip, trace);
+  if (opened === SESSION_UNKNOWN) return unknown(req, rt, policy, route, strip, trace);
   if (!opened) return loggedOut('invalid');
   // Logged out elsewhere (another browser, another instance): every copy of the cookie ends.
   if (revocationListed(opened, rt.sessions.mode) && (await rt.revocations.isRevoked(opened))) return loggedOut('revoked', 'session_expired');
@@ -122,10 +123,12 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
 
 /**
  * The store could not say whether this session exists (server mode, store down): neither a login redirect nor a
- * cleared cookie, which would end a session that may be fine. APIs and protected pages answer 503; others go on.
+ * cleared cookie, which would end a session that may be fine. APIs that may take the user's token and protected pages
+ * answer 503; the others go on.
  */
-function unknown(req: NextRequest, rt: BffRuntime, route: RouteKind, strip: boolean, trace?: Trace): Decision {
+async function unknown(req: NextRequest, rt: BffRuntime, policy: Policy, route: RouteKind, strip: boolean, trace?: Trace): Promise<Decision> {
   if (trace) trace.session = 'unknown';
+  if (route === 'backend' && !mayUseUser(apiAt(req.nextUrl.pathname, rt.config.apis)!)) return respond(await proxy(req, rt, policy, null, [], undefined, trace), null);
   if (route === 'backend' || route === 'protected') {
     const error = sessionUnavailable();
     return respond(route === 'protected' && isNavigation(req.headers) ? errorPage(error) : errorResponse(error), null);
@@ -137,10 +140,8 @@ function respond(response: Response, user: User | null): Decision {
   return { kind: 'respond', response, user };
 }
 
-function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: CookieWrite[], strip: boolean, reason?: string): Decision {
-  if (route === 'backend') {
-    return respond(withCookies(errorResponse(new BffError('unauthenticated', 'Sign in to use this API.')), writes), null);
-  }
+async function anonymous(req: NextRequest, rt: BffRuntime, policy: Policy, route: RouteKind, writes: CookieWrite[], strip: boolean, reason?: string): Promise<Decision> {
+  if (route === 'backend') return respond(await proxy(req, rt, policy, null, writes), null);
   if (route === 'protected') {
     // A prefetch must not redirect (nor render a protected page): the real navigation will.
     if (isPrefetch(req.headers)) return respond(withCookies(new Response(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), writes), null);
@@ -152,23 +153,29 @@ function anonymous(req: NextRequest, rt: BffRuntime, route: RouteKind, writes: C
   return { kind: 'continue', writes, strip, user: null };
 }
 
-async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session, writes: CookieWrite[], refreshError?: BffError, trace?: Trace): Promise<Response> {
+/** A call to one of the APIs, with the token its policy says (apis/credential.ts); `session` null when signed out. */
+async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: Session | null, writes: CookieWrite[], refreshError?: BffError, trace?: Trace): Promise<Response> {
   const { config } = rt;
+  const { pathname } = req.nextUrl;
+  const api = apiAt(pathname, config.apis)!;
+  if (!session && needsUser(api)) return withCookies(errorResponse(unauthenticated()), writes);
   if (policy.maintenance.enabled) return withCookies(errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 })), writes);
   const csrf = csrfError(req, config, policy.allowedOrigins);
   if (csrf) return withCookies(errorResponse(csrf), writes);
-  const target = backendTarget(config.backendUrl, req.nextUrl.pathname.slice(config.routes.backend.length), req.nextUrl.search);
+  const target = backendTarget(api.url, pathname.slice(api.prefix.length), req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
   if (trace) trace.target = target.pathname;
+  const credential = await credentialFor(api, session, rt);
+  if (credential instanceof BffError) return withCookies(errorResponse(credential), writes);
   // Never send a token known to be dead: 503 with Retry-After until a refresh succeeds.
-  if (refreshError && accessExpired(session, rt.now())) return withCookies(errorResponse(refreshError), writes);
-  const body = await forwardableBody(req, config.proxy.bodyLimitBytes);
+  if (refreshError && session && credential.token === session.accessToken && accessExpired(session, rt.now())) return withCookies(errorResponse(refreshError), writes);
+  const body = await forwardableBody(req, api.bodyLimitBytes);
   if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 
   const headers = upstreamHeaders(req.headers, {
     clientIp: establishedClientIp(req.headers, config.clientIp),
     ...publicOrigin(req, config),
   });
-  const forwarded = await forwardToBackend(req.method, target, headers, body, session.accessToken, forwardOptions(config, rt.forward, req.nextUrl, rt.dpop));
+  const forwarded = await forwardToBackend(req.method, target, headers, body, credential, forwardOptions(api, config, rt.forward, req.nextUrl));
   return withCookies(forwarded, writes);
 }

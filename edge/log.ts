@@ -19,6 +19,8 @@ export type LogEvent =
   | 'refresh_publish_failed'
   | 'refresh_lock_release_failed'
   | 'refresh_slow'
+  | 'client_token_failed'
+  | 'client_token_store_unavailable'
   | 'session_persist_failed'
   | 'session_successor_unchecked'
   | 'session_successor_unshared'

@@ -1,5 +1,6 @@
 import type { AdapterFactory, BackendAdapter } from './backend/types.ts';
 import type { UserMapper } from './backend/user-source.ts';
+import type { ApiOptions } from './config/apis.ts';
 import type { Env } from './config/load.ts';
 import type { RouteConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
@@ -18,4 +19,9 @@ export interface BffOptions {
   hooks?: BffHooks;
   /** Defaults: `{ auth: '/api/auth', backend: '/api/backend', loginPage: '/login' }`. The middleware matcher must cover them. */
   routes?: Partial<RouteConfig>;
+  /**
+   * More APIs, each under its own prefix with its own token policy (replaces the BACKENDS variable), e.g.
+   * `{ files: { url: 'https://files.example.com', token: 'user' }, partner: { url: '…', token: 'client' } }`.
+   */
+  backends?: Record<string, ApiOptions>;
 }

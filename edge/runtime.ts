@@ -1,3 +1,4 @@
+import { clientTokens, type ClientTokens } from './apis/client-token.ts';
 import { adapterFor } from './backend/adapter-for.ts';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './backend/access-token-verifier.ts';
 import type { BackendAdapter } from './backend/types.ts';
@@ -12,7 +13,6 @@ import type { BffConfig } from './config/types.ts';
 import type { BffHooks } from './hooks.ts';
 import type { BffOptions } from './options.ts';
 import { edgeConfigPolicy, staticPolicy, type PolicySource } from './policy/edge-config-source.ts';
-import { createLoginLimiter, type LoginLimiter } from './ratelimit/login-limiter.ts';
 import { createRefresher, type Refresher } from './refresh/refresher.ts';
 import { openSession } from './session/codec.ts';
 import { keyringFor, type SessionKeyring } from './session/keys.ts';
@@ -22,7 +22,7 @@ import { successorRegister } from './session/successors.ts';
 import { cookieStorage } from './session/storage/cookie.ts';
 import { serverStorage } from './session/storage/server.ts';
 import type { SessionStorage } from './session/storage/types.ts';
-import { kvStore } from './store/commands.ts';
+import { kvStore, type RedisCommands } from './store/commands.ts';
 import { connectStore } from './store/connect.ts';
 import type { KvStore } from './store/types.ts';
 import { DEFAULTS } from './config/defaults.ts';
@@ -45,7 +45,8 @@ export interface BffRuntime {
   /** Sessions ended by logout or a refresh rejection, shared through the store when there is one. */
   revocations: RevocationList;
   policy: PolicySource;
-  loginLimiter: LoginLimiter;
+  /** The store's own commands, when one is configured: @upstash/ratelimit's scripts run on them (login limits). */
+  commands?: RedisCommands;
   /** Upstash or Redis, when configured: shared by refresh, rate limits, revocation, sessions and back-channel logout. */
   store?: KvStore;
   /** AUTH_PRESET=oidc: the provider's discovery and keys, shared by refresh and the sign-in routes. */
@@ -55,8 +56,10 @@ export interface BffRuntime {
   /** AUTH_DPOP=1: proofs for the token requests and for every call made with the user's token. */
   dpop?: DpopSigner;
   fetch: typeof fetch;
-  /** Sends proxied calls (`/api/backend`, `backendFetch()`): `fetch` on the edge, `node:http` on Node. */
+  /** Sends proxied calls (the APIs' prefixes, `backendFetch()`): `fetch` on the edge, `node:http` on Node. */
   forward: Forwarder;
+  /** The BFF's own tokens for the APIs whose policy is `client` or `user-or-client`. */
+  clientTokens: ClientTokens;
   now: () => number;
 }
 
@@ -69,7 +72,7 @@ export interface RuntimeOptions extends BffOptions {
 }
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRuntime> {
-  const config = options.config ?? loadConfig(options.env ?? process.env, { routes: options.routes });
+  const config = options.config ?? loadConfig(options.env ?? process.env, { routes: options.routes, backends: options.backends });
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const now = options.now ?? Date.now;
   const found = config.auth.oidc
@@ -107,13 +110,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<BffRu
     refresher: createRefresher({ config, adapter, keyring, verifier, store, hooks, fits: sessions.fits, checkIdToken: oidc && refreshedIdTokenCheck(oidc), fetch: fetchImpl, now }),
     revocations,
     policy: config.edgeConfig ? edgeConfigPolicy(config.policy, config.edgeConfig, now) : staticPolicy(config.policy),
-    loginLimiter: createLoginLimiter(config, now, commands),
+    commands,
     store,
     oidc,
     client,
     dpop,
     fetch: fetchImpl,
     forward: options.fetch ? fetchForwarder(options.fetch) : await platformForwarder(),
+    clientTokens: clientTokens({ config, client, dpop, discovery: found, store, keyring, fetch: fetchImpl, now }),
     now,
   };
 }

@@ -10,7 +10,7 @@ import { runtimeOf, type Bff } from './bff.ts';
 import { SessionUnavailableError } from './errors.ts';
 import { loginLocation } from './guard/redirect.ts';
 import { safeNextPath } from './guard/safe-next.ts';
-import { backendFetch } from './server/backend-fetch.ts';
+import { backendFetch, type BackendFetchOptions } from './server/backend-fetch.ts';
 import { requestSession } from './server/request-session.ts';
 import { authenticatedAt, recentlyAuthenticated, stepUpLocation } from './server/step-up.ts';
 import type { SessionSummary, User } from './session/types.ts';
@@ -51,8 +51,11 @@ export interface ServerHelpers {
    * session exists, it throws SessionUnavailableError (for the app's `error.tsx`), never a redirect.
    */
   requireUser(returnTo?: string, options?: RequireUserOptions): Promise<User>;
-  /** `fetch` to `BACKEND_URL + path` as the signed-in user, any method; see edge/server/backend-fetch.ts. */
-  backendFetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * `fetch` to `BACKEND_URL + path` as the signed-in user, any method; `{ api: 'files' }` calls another of the BACKENDS
+   * with its token policy. See edge/server/backend-fetch.ts.
+   */
+  backendFetch(path: string, init?: RequestInit, options?: BackendFetchOptions): Promise<Response>;
   /** The signed-in user's sessions (server mode: every device; cookie mode: this one), or [] when signed out. */
   listSessions(): Promise<SessionSummary[]>;
   /** Ends one of the signed-in user's sessions by its `id` from `listSessions()`; false when it is not theirs. */
@@ -95,8 +98,8 @@ export function serverHelpers(bff: Bff): ServerHelpers {
       if (maxAgeSeconds !== undefined && !recentlyAuthenticated(session, maxAgeSeconds, rt.now())) redirect(stepUpLocation(rt.config, next, maxAgeSeconds));
       return session.user;
     },
-    async backendFetch(path, init) {
-      return backendFetch(await runtime(), path, init);
+    async backendFetch(path, init, options) {
+      return backendFetch(await runtime(), path, init, options);
     },
     async listSessions() {
       const rt = await runtime();

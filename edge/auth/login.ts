@@ -12,6 +12,7 @@ import { redactedUrl } from '../config/parse-values.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
 import { deviceCookie, deviceIdentifierKey, openDevice, sealDevice } from '../ratelimit/device-cookie.ts';
+import { loginLimiterOf } from '../ratelimit/login-limiter.ts';
 import { csrfError } from '../request/csrf.ts';
 import { droppedCookieError } from '../request/secure-transport.ts';
 import type { BffRuntime } from '../runtime.ts';
@@ -51,7 +52,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
   const ip = clientIp(req.headers, config.clientIp);
   const known = deviceCookie(config.cookie);
   const device = await openDevice(req.cookies.get(known.name)?.value, rt.keyring, rt.now());
-  const attempt = await rt.loginLimiter.reserve(ip, form.email, device, policy);
+  const attempt = await loginLimiterOf(rt).reserve(ip, form.email, device, policy);
   if (attempt instanceof BffError) return fail(attempt);
 
   const session = await signIn(form, rt, loginCall.bind(rt.adapter), parseLogin.bind(rt.adapter));

@@ -55,6 +55,8 @@ export const DEFAULTS = {
   policyTtlSeconds: 10,
   edgeConfigTimeoutMs: 1_500,
   refreshPollMs: 50,
+  /** A client-credentials token is renewed this long before it expires (at most a quarter of its lifetime). */
+  clientTokenSkewMs: 30_000,
   /** How long a sign-in at the OpenID provider may take before its transaction cookie expires (oidc/transaction.ts). */
   oidcTransactionSeconds: 600,
   /** How long discovery metadata is reused before it is read again. */

@@ -1,12 +1,13 @@
 import { ConfigError } from '../errors.ts';
 import { readClientAuth, readDpop } from './client-auth.ts';
+import { readApis, type ApiOptions } from './apis.ts';
 import { readClientIp } from './client-ip.ts';
 import { DEFAULTS, OIDC_DEFAULT_SCOPE, PRESET_PATHS, PRESET_USERNAME_FIELD } from './defaults.ts';
 import { DEFAULT_POLICY } from '../policy/defaults.ts';
 import { parsePolicy } from '../policy/parse.ts';
 import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
-import { parseBool, parseChoice, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
+import { isPrefixPath, overlaps, parseBool, parseChoice, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
 import { readStore } from './store.ts';
 import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig } from './types.ts';
 
@@ -15,6 +16,8 @@ export type Env = Record<string, string | undefined>;
 /** What only code can set (`createBff` options); the rest comes from the environment. */
 export interface CodeConfig {
   routes?: Partial<RouteConfig>;
+  /** Replaces BACKENDS. */
+  backends?: Record<string, ApiOptions>;
 }
 
 /**
@@ -56,11 +59,16 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
   const secure = parseBool(read('COOKIE_SECURE'), 'COOKIE_SECURE', env.NODE_ENV === 'production', problems);
   const int = (name: string, fallback: number, min: number) => parseInteger(read(name), name, fallback, min, problems);
 
+  const auth = readAuth(read, problems);
+  const routes = readRoutes(code.routes, problems);
+  const timeoutMs = int('BACKEND_TIMEOUT_MS', DEFAULTS.backendTimeoutMs, 100);
+  const bodyLimitBytes = int('PROXY_BODY_LIMIT_BYTES', DEFAULTS.proxyBodyLimitBytes, 1);
   const config: BffConfig = {
     backendUrl: backendUrl as URL,
+    apis: readApis(read, code.backends, { url: backendUrl as URL, timeoutMs, bodyLimitBytes }, routes, auth, problems),
     appUrl,
     secrets,
-    auth: readAuth(read, problems),
+    auth,
     jwt: readJwt(read, problems),
     store: readStore(read, problems),
     cookie: {
@@ -80,12 +88,10 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
     edgeConfig: readEdgeConfig(read, problems),
     clientIp: readClientIp(env, read, problems),
     rateLimitTimeoutMs: int('RATE_LIMIT_TIMEOUT_MS', DEFAULTS.rateLimitTimeoutMs, 50),
-    routes: readRoutes(code.routes, problems),
+    routes,
     debug: parseBool(read('BFF_DEBUG'), 'BFF_DEBUG', false, problems),
-    backendTimeoutMs: int('BACKEND_TIMEOUT_MS', DEFAULTS.backendTimeoutMs, 100),
-    proxy: {
-      bodyLimitBytes: int('PROXY_BODY_LIMIT_BYTES', DEFAULTS.proxyBodyLimitBytes, 1),
-    },
+    backendTimeoutMs: timeoutMs,
+    proxy: { bodyLimitBytes },
     logoutTimeoutMs: int('LOGOUT_TIMEOUT_MS', DEFAULTS.logoutTimeoutMs, 100),
     loginBodyLimitBytes: DEFAULTS.loginBodyLimitBytes,
     defaultAccessTtlMs: int('DEFAULT_ACCESS_TTL_SECONDS', DEFAULTS.defaultAccessTtlSeconds, 1) * 1000,
@@ -117,13 +123,12 @@ function readSession(read: (name: string) => string | undefined, problems: strin
 function readRoutes(given: Partial<RouteConfig> = {}, problems: string[]): RouteConfig {
   const routes: RouteConfig = { ...DEFAULTS.routes, ...given };
   for (const [name, path] of Object.entries(routes)) {
-    if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) {
+    if (!isPrefixPath(path)) {
       problems.push(`routes.${name} must be a path like "/api/auth" (no trailing slash, query or special characters): got "${path}".`);
     }
   }
-  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
-  if (inside(routes.auth, routes.backend)) problems.push(`routes.auth and routes.backend must not contain each other.`);
-  if (inside(routes.loginPage, routes.auth) || inside(routes.loginPage, routes.backend)) {
+  if (overlaps(routes.auth, routes.backend)) problems.push(`routes.auth and routes.backend must not contain each other.`);
+  if (overlaps(routes.loginPage, routes.auth) || overlaps(routes.loginPage, routes.backend)) {
     problems.push(`routes.loginPage must be a page outside routes.auth and routes.backend.`);
   }
   return routes;

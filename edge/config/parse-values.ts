@@ -42,6 +42,12 @@ export function parseInteger(value: string | undefined, name: string, fallback: 
   return n;
 }
 
+/** A route prefix: a plain absolute path without a trailing slash, query or special characters. */
+export const isPrefixPath = (path: unknown): path is string => typeof path === 'string' && /^(\/[A-Za-z0-9._~-]+)+$/.test(path);
+
+/** Whether one route prefix lies inside the other (or they are the same). */
+export const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
 /** One of `choices` (or nothing set); otherwise undefined, and a sentence naming them. */
 export function parseChoice<T extends string>(value: string | undefined, name: string, choices: readonly T[], problems: string[]): T | undefined {
   if (value === undefined || (choices as readonly string[]).includes(value)) return value as T | undefined;

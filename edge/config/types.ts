@@ -176,9 +176,37 @@ export interface RouteConfig {
   loginPage: string;
 }
 
+/** How an API is called (Duende BFF's token types): with the user's token, the BFF's own (client credentials), or none. */
+export const TOKEN_POLICIES = ['user', 'user-or-none', 'client', 'user-or-client', 'none'] as const;
+export type TokenPolicy = (typeof TOKEN_POLICIES)[number];
+
+/** Where an API's client-credentials token comes from; unset fields: the preset's token endpoint and AUTH_CLIENT_*. */
+export interface ClientTokenConfig {
+  tokenUrl?: URL;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** One API behind the BFF: BACKEND_URL's (named `backend`), and each of BACKENDS (or `createBff({ backends })`). */
+export interface ApiConfig {
+  name: string;
+  url: URL;
+  /** `<prefix>/x` is proxied to `<url path>/x`. */
+  prefix: string;
+  token: TokenPolicy;
+  /** The client-credentials token's RFC 8707 `resource` (also sent as Auth0's `audience`) and scope. */
+  resource?: string;
+  scope?: string;
+  client: ClientTokenConfig;
+  timeoutMs: number;
+  bodyLimitBytes: number;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
+  /** Every API, BACKEND_URL's first: its prefix, token policy, deadline and body limit. */
+  apis: ApiConfig[];
   /** Public origin of the app, when known; otherwise it is taken from the request's Host. */
   appUrl?: URL;
   /** First encrypts, all decrypt. */

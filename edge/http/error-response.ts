@@ -18,6 +18,7 @@ const STATUS: Record<BffErrorCode, number> = {
   backend_error: 502,
   backend_unavailable: 503,
   refresh_unavailable: 503,
+  client_token_unavailable: 503,
   session_too_large: 502,
   session_unavailable: 503,
   rate_limited: 429,

@@ -1,6 +1,6 @@
 import { networkError } from '../backend/call.ts';
-import type { BffConfig } from '../config/types.ts';
-import type { DpopSigner } from '../dpop/signer.ts';
+import type { Credential } from '../apis/credential.ts';
+import type { ApiConfig, BffConfig } from '../config/types.ts';
 import { discard, hasNoBody, type Forwarder, type Upstream } from './upstream.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
@@ -9,19 +9,16 @@ import { clientResponseHeaders, type ResponseHeaderRules } from './response-head
 export interface ForwardOptions extends ResponseHeaderRules {
   timeoutMs: number;
   forward: Forwarder;
-  /** AUTH_DPOP=1: `Authorization: DPoP` with a proof per request instead of a bearer token. */
-  dpop?: DpopSigner;
 }
 
-/** This deployment's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
-export function forwardOptions(config: BffConfig, forwarder: Forwarder, publicBase: URL | string, dpop?: DpopSigner): ForwardOptions {
+/** One API's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
+export function forwardOptions(api: ApiConfig, config: BffConfig, forwarder: Forwarder, publicBase: URL | string): ForwardOptions {
   return {
-    timeoutMs: config.backendTimeoutMs,
+    timeoutMs: api.timeoutMs,
     forward: forwarder,
-    dpop,
     sessionCookie: config.cookie.name,
-    backendBase: config.backendUrl,
-    publicPrefix: new URL(config.routes.backend, config.appUrl ?? publicBase),
+    backendBase: api.url,
+    publicPrefix: new URL(api.prefix, config.appUrl ?? publicBase),
   };
 }
 
@@ -36,19 +33,19 @@ export async function forwardToBackend(
   target: URL,
   headers: Headers,
   body: Uint8Array<ArrayBuffer> | undefined,
-  accessToken: string,
+  credential: Credential,
   options: ForwardOptions,
 ): Promise<Response> {
   // The deadline covers the wait for the backend's answer, not the body that follows: a download or an event
   // stream may flow for longer than BACKEND_TIMEOUT_MS.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new DOMException('The backend did not answer in time.', 'TimeoutError')), options.timeoutMs);
-  const { dpop } = options;
+  const { token, dpop } = credential;
   const send = async () => {
-    if (dpop) {
-      headers.set('authorization', `DPoP ${accessToken}`);
-      headers.set('dpop', await dpop.proof(method, target, accessToken));
-    } else headers.set('authorization', `Bearer ${accessToken}`);
+    if (token && dpop) {
+      headers.set('authorization', `DPoP ${token}`);
+      headers.set('dpop', await dpop.proof(method, target, token));
+    } else if (token) headers.set('authorization', `Bearer ${token}`);
     return options.forward(target, { method, headers, body, redirect: 'manual', signal: abort.signal });
   };
   let upstream: Upstream;

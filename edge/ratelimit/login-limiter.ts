@@ -4,6 +4,7 @@ import { digestKey } from '../crypto/digest-key.ts';
 import { BffError } from '../errors.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { Policy, WindowLimit } from '../policy/types.ts';
+import type { BffRuntime } from '../runtime.ts';
 import type { RedisCommands } from '../store/commands.ts';
 import { deviceIdentifierKey, knows, type Device } from './device-cookie.ts';
 import { identifierForLimits, networkForLimits } from './keys.ts';
@@ -45,6 +46,18 @@ const identifierKey = (identifier: string) => digestKey(identifierForLimits(iden
  * for one identifier (or one known device) are in flight per instance. A success gives back only its own reservation: it clears no failure.
  * The store never holds an email address. Shared store when configured, else memory (per instance).
  */
+const limiters = new WeakMap<object, LoginLimiter>();
+
+/**
+ * The runtime's login limiter, made at its first sign-in. Sign-ins are served by the auth route handler, so the
+ * middleware, which runs on every request, never carries the limiter (nor @upstash/ratelimit).
+ */
+export function loginLimiterOf(rt: Pick<BffRuntime, 'config' | 'now' | 'commands'>): LoginLimiter {
+  let limiter = limiters.get(rt);
+  if (!limiter) limiters.set(rt, (limiter = createLoginLimiter(rt.config, rt.now, rt.commands)));
+  return limiter;
+}
+
 export function createLoginLimiter(config: BffConfig, now: () => number = Date.now, commands?: RedisCommands): LoginLimiter {
   const windows = new Map<string, WindowLimiter>();
   const windowFor = (name: string, w: WindowLimit) => {

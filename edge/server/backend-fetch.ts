@@ -1,4 +1,5 @@
 import { headers as incomingHeaders } from 'next/headers';
+import { credentialFor, mayUseUser, needsUser, unauthenticated } from '../apis/credential.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { forwardOptions, forwardToBackend } from '../proxy/forward.ts';
@@ -8,35 +9,52 @@ import { upstreamHeaders } from '../proxy/upstream-headers.ts';
 import { establishedClientIp } from '../ratelimit/client-ip.ts';
 import { publicOrigin } from '../request/public-origin.ts';
 import type { BffRuntime } from '../runtime.ts';
+import type { Session } from '../session/types.ts';
 import { usableSession } from './request-session.ts';
 
+export interface BackendFetchOptions {
+  /** The API to call, by its name in BACKENDS; default `backend` (BACKEND_URL). Its token policy applies. */
+  api?: string;
+}
+
 /**
- * `fetch` to the backend as the signed-in user, from a Server Component, Server Action or route handler. The same
- * rules as `/api/backend`: the bearer attached and the browser's cookies never sent, the path checked, the body sent
- * with its exact length, refresh when due, and failures as the same JSON errors (401 signed out, 503 with
- * Retry-After while a refresh is unavailable, 502/504 when the backend fails). Never throws for a backend failure.
+ * `fetch` to an API from a Server Component, Server Action or route handler, with the token its policy says (the
+ * signed-in user's by default). The same rules as the proxy: the browser's cookies never sent, the path checked, the
+ * body sent with its exact length, refresh when due, and failures as the same JSON errors (401 signed out, 503 with
+ * Retry-After while a refresh is unavailable, 502/504 when the API fails). Never throws for an API failure; throws a
+ * TypeError for an API name that is not configured (a programming error).
  */
-export async function backendFetch(rt: BffRuntime, path: string, init: RequestInit = {}): Promise<Response> {
+export async function backendFetch(rt: BffRuntime, path: string, init: RequestInit = {}, options: BackendFetchOptions = {}): Promise<Response> {
   const { config } = rt;
+  const name = options.api ?? 'backend';
+  const api = config.apis.find((a) => a.name === name);
+  if (!api) throw new TypeError(`backendFetch: no API is named "${name}" (configured: ${config.apis.map((a) => a.name).join(', ')}).`);
   if (!path.startsWith('/') || path.startsWith('//')) {
     return errorResponse(new BffError('path_rejected', 'Backend paths start with a single "/".'));
   }
-  const usable = await usableSession(rt);
-  if (!usable.session) return errorResponse(usable.error ?? new BffError('unauthenticated', 'Sign in to use this API.'));
+  let session: Session | null = null;
+  if (mayUseUser(api)) {
+    const usable = await usableSession(rt);
+    // Signed out is fine for `user-or-none` and `user-or-client`; a session that cannot be checked or used is not.
+    if (usable.session) session = usable.session;
+    else if (usable.error || needsUser(api)) return errorResponse(usable.error ?? unauthenticated());
+  }
   // Checked as written: the URL parser would silently resolve `..` (a `/notes/${id}` with id `../admin`).
   const [rawPath, rawQuery] = splitOnce(path.split('#')[0], '?');
-  const target = backendTarget(config.backendUrl, rawPath, rawQuery === undefined ? '' : `?${rawQuery}`);
+  const target = backendTarget(api.url, rawPath, rawQuery === undefined ? '' : `?${rawQuery}`);
   if (target instanceof BffError) return errorResponse(target);
   const outgoing = new Request(target, { ...init, redirect: 'manual' });
-  const body = await forwardableBody(outgoing, config.proxy.bodyLimitBytes);
+  const body = await forwardableBody(outgoing, api.bodyLimitBytes);
   if (body instanceof BffError) return errorResponse(body);
+  const credential = await credentialFor(api, session, rt);
+  if (credential instanceof BffError) return errorResponse(credential);
 
   const incoming = await incomingHeaders();
   const host = incoming.get('host') ?? 'localhost';
   const here = { headers: incoming, nextUrl: new URL(`http://${host}`) };
   const origin = publicOrigin(here, config);
   const headers = upstreamHeaders(outgoing.headers, { clientIp: establishedClientIp(incoming, config.clientIp), ...origin });
-  return forwardToBackend(outgoing.method, target, headers, body, usable.session.accessToken, forwardOptions(config, rt.forward, `${origin.proto}://${origin.host}`, rt.dpop));
+  return forwardToBackend(outgoing.method, target, headers, body, credential, forwardOptions(api, config, rt.forward, `${origin.proto}://${origin.host}`));
 }
 
 function splitOnce(value: string, separator: string): [string, string | undefined] {

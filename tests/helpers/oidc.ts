@@ -5,14 +5,14 @@ export interface OidcProvider {
   clientId: string;
   clientSecret: string;
   proc: Proc;
-  stats(): Promise<{ refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number; revocations: number; pushedRequests: number }>;
+  stats(): Promise<{ clientCredentialsGrants: number; refreshGrants: number; refreshErrors: number; backchannelSuccess: number; backchannelErrors: number; revocations: number; pushedRequests: number }>;
 }
 
 /**
  * Starts tests/fixtures/oidc-provider.mjs (oidc-provider from npm) with one confidential client registered for these
  * app origins: their callbacks and roots, and the first one's back-channel logout endpoint.
  */
-export async function startOidcProvider(appUrls: string[], accessTokenTtl: number, more: { extraClients?: object[]; clientAuthMethods?: string[]; dpopNonces?: boolean } = {}): Promise<OidcProvider> {
+export async function startOidcProvider(appUrls: string[], accessTokenTtl: number, more: { extraClients?: object[]; clientAuthMethods?: string[]; dpopNonces?: boolean; machineClient?: { clientId: string; clientSecret: string; resource: string } } = {}): Promise<OidcProvider> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const clientId = 'bff-demo';

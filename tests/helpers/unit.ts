@@ -62,8 +62,8 @@ export function envelopeGrant(token = 'access-2', refresh = 'refresh-2', ttlMs =
 
 /** A runtime on the test config; `options` are the app's options in code (hooks, mapUser, adapter, routes). */
 export async function runtime(options: Omit<RuntimeOptions, 'config' | 'env'> & { env?: Record<string, string> } = {}): Promise<BffRuntime> {
-  const { env, routes, ...rest } = options;
-  return createRuntime({ ...rest, config: testConfig(env, { routes }), fetch: options.fetch ?? fakeFetch(() => new Response(null, { status: 599 })).fetch });
+  const { env, routes, backends, ...rest } = options;
+  return createRuntime({ ...rest, config: testConfig(env, { routes, backends }), fetch: options.fetch ?? fakeFetch(() => new Response(null, { status: 599 })).fetch });
 }
 
 export function request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): NextRequest {

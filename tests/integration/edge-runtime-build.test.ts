@@ -20,5 +20,7 @@ describe('the build', () => {
     // ua-parser-js (7.5 KB gzip) for a `userAgent()` the BFF never calls.
     expect(code).not.toMatch(/node:http|keepAlive:\s*true/);
     expect(code).not.toContain('ua-parser');
+    // Sign-ins are the auth route handler's: the login limiter and @upstash/ratelimit never ride along on every request.
+    expect(code).not.toContain('slidingWindow');
   });
 });

@@ -22,6 +22,24 @@ describe('middleware core (edge/handle)', () => {
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
+  it('a password sign-in goes on untouched to the auth route handler: no session opened, no refresh, no cookie, no backend call', async () => {
+    const backend = fakeFetch(() => envelopeGrant());
+    const rt = await runtime({ fetch: backend.fetch });
+    const touched: string[] = [];
+    rt.sessions = { ...rt.sessions, open: async () => (touched.push('open'), null) };
+    const cookie = await cookieFor(rt, session({ accessExpiresAt: Date.now() - 1 }));
+    const res = await handle(
+      request('/api/auth/login', { method: 'POST', headers: { cookie, origin: 'http://localhost:3000', 'content-type': 'application/json', 'x-middleware-subrequest': 'x' }, body: '{}' }),
+      rt,
+    );
+    expect(res.headers.get('x-middleware-next')).toBe('1');
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(touched).toEqual([]);
+    expect(backend.calls).toHaveLength(0);
+    // A client's own middleware headers are still stripped on the way.
+    expect(res.headers.get('x-middleware-override-headers')?.split(',')).not.toContain('x-middleware-subrequest');
+  });
+
   it('a protected page without a session redirects to login with next', async () => {
     const res = await handle(request('/account/settings?x=1'), await runtime());
     expect(res.status).toBe(307);

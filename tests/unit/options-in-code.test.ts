@@ -35,7 +35,7 @@ describe('options in code, on top of the environment', () => {
     };
     const backend = fakeFetch(() => Response.json({ token: 'plain-token' }));
     const rt = await runtime({ fetch: backend.fetch, adapter });
-    const res = await handle(loginRequest(), rt);
+    const res = await authRoute(loginRequest(), rt);
     expect(res.status).toBe(200);
     expect(backend.calls[0].url.pathname).toBe('/api/sanctum/token');
     expect(JSON.parse(String(backend.calls[0].init.body))).toMatchObject({ device_name: 'bff' });
@@ -48,7 +48,7 @@ describe('options in code, on top of the environment', () => {
       fetch: fakeFetch(() => envelopeGrant()).fetch,
       mapUser: ({ login, user }) => ({ ...user!, roles: ['staff'], fromLogin: typeof (login as { data?: unknown }).data }),
     });
-    const res = await handle(loginRequest(), rt);
+    const res = await authRoute(loginRequest(), rt);
     expect(await res.json()).toEqual({ user: { id: '1', email: 'demo@example.com', name: 'Demo', roles: ['staff'], fromLogin: 'object' } });
     const opened = await openSession(sessionCookieValue(res, rt.config.cookie.name), rt.keyring);
     expect(opened?.user).toMatchObject({ roles: ['staff'] });
@@ -56,7 +56,7 @@ describe('options in code, on top of the environment', () => {
 
   it('a mapper that returns no usable user fails the login clearly, without a cookie', async () => {
     const rt = await runtime({ fetch: fakeFetch(() => envelopeGrant()).fetch, mapUser: () => ({ id: '' }) });
-    const res = await handle(loginRequest(), rt);
+    const res = await authRoute(loginRequest(), rt);
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: 'backend_error' });
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -76,7 +76,7 @@ describe('options in code, on top of the environment', () => {
         onLogout: (e) => void events.push(['logout', e]),
       },
     });
-    expect((await handle(loginRequest(), rt)).status).toBe(200);
+    expect((await authRoute(loginRequest(), rt)).status).toBe(200);
 
     const expiring = session({ sid: 'sid-1', accessExpiresAt: Date.now() + 5_000 });
     const cookie = `${rt.config.cookie.name}=${await sealSession(expiring, rt.keyring)}`;

@@ -27,7 +27,7 @@ async function stack(env: Record<string, string> = SERVER, ttlMs = 60_000) {
 }
 
 async function login(rt: BffRuntime, userAgent = 'Firefox'): Promise<string> {
-  const res = await handle(
+  const res = await authRoute(
     request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': userAgent, ...ORIGIN }, body: JSON.stringify({ email: 'demo@example.com', password: 'pw' }) }),
     rt,
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authRoute } from '@/edge/auth/routes';
 import { handle } from '@/edge/handle';
 import { MemoryStore } from '../helpers/memory-store';
 import { envelopeGrant, fakeFetch, request, runtime } from '../helpers/unit';
@@ -6,7 +7,7 @@ import { envelopeGrant, fakeFetch, request, runtime } from '../helpers/unit';
 /** Logs in against a backend whose access token is `size` characters long. */
 async function loginWithToken(size: number, env: Record<string, string> = {}) {
   const rt = await runtime({ env, store: env.SESSION_MODE ? new MemoryStore() : undefined, fetch: fakeFetch(() => envelopeGrant('x'.repeat(size), 'refresh-2')).fetch });
-  const res = await handle(
+  const res = await authRoute(
     request('/api/auth/login', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://localhost:3000', host: 'localhost:3000' },

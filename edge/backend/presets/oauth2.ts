@@ -77,7 +77,7 @@ export async function tokenCall(
   return { path, method: 'POST', headers, body: body.toString(), ...(dpop ? { dpop: { signer: dpop } } : {}) };
 }
 
-function grantFrom(json: unknown): TokenGrant | undefined {
+export function grantFrom(json: unknown): TokenGrant | undefined {
   if (!isObject(json)) return undefined;
   const accessToken = stringField(json.access_token);
   if (!accessToken) return undefined;

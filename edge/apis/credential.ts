@@ -1,0 +1,31 @@
+import type { ApiConfig } from '../config/types.ts';
+import type { DpopSigner } from '../dpop/signer.ts';
+import { BffError } from '../errors.ts';
+import type { BffRuntime } from '../runtime.ts';
+import type { Session } from '../session/types.ts';
+import { usesClientToken } from '../config/apis.ts';
+
+/** What a call to an API carries: an access token (with a DPoP proof when it is bound to the app's key), or nothing. */
+export interface Credential {
+  token?: string;
+  dpop?: DpopSigner;
+}
+
+/** Whether `api` can ever be called without a signed-in user. */
+export const needsUser = (api: ApiConfig) => api.token === 'user';
+
+export const unauthenticated = () => new BffError('unauthenticated', 'Sign in to use this API.');
+
+/** Whether `api` ever sends the user's token (so a session that cannot be checked cannot be called with). */
+export const mayUseUser = (api: ApiConfig) => api.token.startsWith('user');
+
+/**
+ * The token policy of `api` for this request: the user's token when the policy takes it and someone is signed in,
+ * else the BFF's own client-credentials token where the policy allows it, else nothing (`none`, or `user-or-none`
+ * signed out). `user` without a session is refused.
+ */
+export async function credentialFor(api: ApiConfig, session: Session | null, rt: Pick<BffRuntime, 'clientTokens' | 'dpop'>): Promise<Credential | BffError> {
+  if (session && mayUseUser(api)) return { token: session.accessToken, dpop: rt.dpop };
+  if (needsUser(api)) return unauthenticated();
+  return usesClientToken(api.token) ? rt.clientTokens.get(api) : {};
+}
