@@ -11,11 +11,10 @@ import { forwardOptions, forwardToBackend } from './proxy/forward.ts';
 import { forwardableBody } from './proxy/request-body.ts';
 import { backendTarget } from './proxy/target.ts';
 import { upstreamHeaders } from './proxy/upstream-headers.ts';
-import { accessExpired } from './refresh/due.ts';
 import { renewIfDue } from './refresh/renew.ts';
 import { authEndpointFor, authEndpointPath, authEndpoints } from './auth/endpoints.ts';
 import { apiAt, classify, type RouteKind } from './request/classify.ts';
-import { credentialFor, mayUseUser, needsUser, unauthenticated } from './apis/credential.ts';
+import { credentialFor, mayUseUser, needsUser, ownUserToken, unauthenticated } from './apis/credential.ts';
 import { publicOrigin } from './request/public-origin.ts';
 import { requestId } from './request/request-id.ts';
 import { establishedClientIp } from './ratelimit/client-ip.ts';
@@ -97,7 +96,10 @@ async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUn
 
   // No refresh for a prefetch, nor before a logout (which ends the session anyway).
   const mayRefresh = () => !isPrefetch(req.headers) && req.nextUrl.pathname !== authEndpointPath(routes, 'logout');
-  const renewal = await renewIfDue(value, opened, rt, policy.refreshSkewSeconds * 1000, { mayRefresh, waitUntil });
+  // An API with a token of its own (a resource or scope) has it renewed with the session.
+  const api = route === 'backend' ? apiAt(req.nextUrl.pathname, config.apis) : undefined;
+  const apis = api && ownUserToken(api) ? [api] : undefined;
+  const renewal = await renewIfDue(value, opened, rt, policy.refreshSkewSeconds * 1000, { mayRefresh, waitUntil, apis });
   if (trace && renewal.outcome) trace.refresh = renewal.outcome;
   if (renewal.ended) {
     if (renewal.ended === 'refresh_rejected') await rt.sessions.refused(value, opened);
@@ -165,10 +167,9 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   const target = backendTarget(api.url, pathname.slice(api.prefix.length), req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
   if (trace) trace.target = target.pathname;
-  const credential = await credentialFor(api, session, rt);
+  // Never a token known to be dead: 503 with Retry-After until a refresh succeeds.
+  const credential = await credentialFor(api, session, rt, refreshError);
   if (credential instanceof BffError) return withCookies(errorResponse(credential), writes);
-  // Never send a token known to be dead: 503 with Retry-After until a refresh succeeds.
-  if (refreshError && session && credential.token === session.accessToken && accessExpired(session, rt.now())) return withCookies(errorResponse(refreshError), writes);
   const body = await forwardableBody(req, api.bodyLimitBytes);
   if (body instanceof BffError) return withCookies(errorResponse(body), writes);
 

@@ -1,5 +1,5 @@
 import { callBackend, backendCallUrl } from '../backend/call.ts';
-import { grantFrom, tokenCall } from '../backend/presets/oauth2.ts';
+import { grantFrom, targetParams, tokenCall } from '../backend/presets/oauth2.ts';
 import { isObject, isSuccess, stringField } from '../backend/presets/read-json.ts';
 import type { AuthenticatedEndpoint, ClientAuthentication } from '../client-auth/authenticate.ts';
 import { basicAuthorization } from '../client-auth/form-encoding.ts';
@@ -79,9 +79,7 @@ export function clientTokens(deps: ClientTokenDeps): ClientTokens {
   async function request(api: ApiConfig): Promise<Held | BffError> {
     try {
       const { url, endpoint, dpop } = await endpointFor(api);
-      const params: Record<string, string> = { grant_type: 'client_credentials' };
-      if (api.scope) params.scope = api.scope;
-      if (api.resource) params.resource = params.audience = api.resource;
+      const params = { grant_type: 'client_credentials', ...targetParams(api) };
       const reply = await callBackend(config.backendUrl, await tokenCall(clientFor(api), endpoint, url, params, dpop), api.timeoutMs, deps.fetch);
       const grant = isSuccess(reply) ? grantFrom(reply.json) : undefined;
       if (!grant) {

@@ -14,18 +14,34 @@ export interface Credential {
 /** Whether `api` can ever be called without a signed-in user. */
 export const needsUser = (api: ApiConfig) => api.token === 'user';
 
-export const unauthenticated = () => new BffError('unauthenticated', 'Sign in to use this API.');
-
 /** Whether `api` ever sends the user's token (so a session that cannot be checked cannot be called with). */
 export const mayUseUser = (api: ApiConfig) => api.token.startsWith('user');
 
+/** Whether the user's token for `api` is its own, minted from the refresh token for its resource or scope. */
+export const ownUserToken = (api: ApiConfig) => mayUseUser(api) && Boolean(api.resource || api.scope);
+
+export const unauthenticated = () => new BffError('unauthenticated', 'Sign in to use this API.');
+
 /**
- * The token policy of `api` for this request: the user's token when the policy takes it and someone is signed in,
- * else the BFF's own client-credentials token where the policy allows it, else nothing (`none`, or `user-or-none`
- * signed out). `user` without a session is refused.
+ * The token policy of `api` for this request: the user's token when the policy takes it and someone is signed in
+ * (the API's own when it has a resource or scope), else the BFF's own client-credentials token where the policy
+ * allows it, else nothing (`none`, or `user-or-none` signed out). `user` without a session is refused; a user's token
+ * that is missing or dead is never sent: `renewalError` (why it could not be renewed; 503, Retry-After) instead.
  */
-export async function credentialFor(api: ApiConfig, session: Session | null, rt: Pick<BffRuntime, 'clientTokens' | 'dpop'>): Promise<Credential | BffError> {
-  if (session && mayUseUser(api)) return { token: session.accessToken, dpop: rt.dpop };
+export async function credentialFor(
+  api: ApiConfig,
+  session: Session | null,
+  rt: Pick<BffRuntime, 'clientTokens' | 'dpop' | 'now'>,
+  renewalError?: BffError,
+): Promise<Credential | BffError> {
+  if (session && mayUseUser(api)) {
+    const own = ownUserToken(api) ? session.apis?.[api.name] : undefined;
+    const token = own ?? { accessToken: session.accessToken, expiresAt: session.accessExpiresAt };
+    if ((ownUserToken(api) && !own) || token.expiresAt <= rt.now()) {
+      return renewalError ?? new BffError('refresh_unavailable', 'No token for this API right now.', { retryAfter: 5 });
+    }
+    return { token: token.accessToken, dpop: rt.dpop };
+  }
   if (needsUser(api)) return unauthenticated();
   return usesClientToken(api.token) ? rt.clientTokens.get(api) : {};
 }

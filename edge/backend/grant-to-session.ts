@@ -28,6 +28,9 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
     provider: previous?.provider ?? grant.provider,
     // A refresh happens on a use: the idle window restarts from it (else short tokens make the idle timeout absolute).
     lastSeenAt: previous ? now : undefined,
+    renewedAt: now,
+    // The APIs' own tokens stay good until their own expiry.
+    apis: previous?.apis,
   };
   const inMs = (seconds?: number) => (seconds === undefined ? undefined : now + seconds * 1000);
   const accessExpiresAt =
@@ -46,4 +49,17 @@ export function sessionFromGrant(grant: TokenGrant, lifetimes: Lifetimes, now: n
       now + lifetimes.defaultRefreshTtlMs,
   );
   return { sid, accessToken: grant.accessToken, refreshToken, accessIssuedAt: now, accessExpiresAt, refreshExpiresAt, user, ...origin };
+}
+
+/**
+ * `session` with the token a refresh grant minted for the API `name`: the refresh token (and its expiry) follows the
+ * grant as for any refresh; the session's own access token, user and ID token stay (an ID token of this grant is not
+ * checked, so it is not kept).
+ */
+export function withApiToken(session: Session, name: string, grant: TokenGrant, lifetimes: Lifetimes, now: number): Session | null {
+  const minted = sessionFromGrant(grant, lifetimes, now, session);
+  if (!minted) return null;
+  const token = { accessToken: minted.accessToken, issuedAt: now, expiresAt: minted.accessExpiresAt };
+  const { accessToken, accessIssuedAt, accessExpiresAt, user, idToken } = session;
+  return { ...minted, accessToken, accessIssuedAt, accessExpiresAt, user, idToken, apis: { ...session.apis, [name]: token } };
 }

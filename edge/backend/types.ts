@@ -27,6 +27,12 @@ export interface TokenGrant {
   authenticatedAt?: number;
 }
 
+/** A token for one API rather than the sign-in's own: RFC 8707's `resource` (Auth0's `audience`) and a scope. */
+export interface TokenTarget {
+  resource?: string;
+  scope?: string;
+}
+
 /** One HTTP call to the backend, described without doing it. */
 export interface BackendCall {
   /** Relative to BACKEND_URL, or an absolute http(s) URL (an OpenID provider's published endpoint). */
@@ -61,8 +67,11 @@ export interface BackendAdapter {
   /** The password login; absent for contracts that sign in elsewhere (an OpenID provider's own login page). */
   login?(credentials: Credentials): BackendCall | Promise<BackendCall>;
   parseLogin?(reply: BackendReply): LoginResult;
-  /** May wait for something first (an OpenID provider's discovery document); a rejection counts as an outage. */
-  refresh(refreshToken: string): BackendCall | Promise<BackendCall>;
+  /**
+   * May wait for something first (an OpenID provider's discovery document); a rejection counts as an outage. With a
+   * `target` (OAuth 2 servers only), the access token is asked for that API.
+   */
+  refresh(refreshToken: string, target?: TokenTarget): BackendCall | Promise<BackendCall>;
   parseRefresh(reply: BackendReply): RefreshReply;
   /** Upstream revocation on logout, when the backend has one. */
   logout(tokens: { accessToken: string; refreshToken?: string }): BackendCall | null | Promise<BackendCall | null>;

@@ -7,7 +7,10 @@ export interface ApiOptions {
   token: TokenPolicy;
   /** Default `/api/<name>`. */
   prefix?: string;
-  /** `client` and `user-or-client`: the client-credentials token's resource (RFC 8707) and scope. */
+  /**
+   * The audience (RFC 8707 resource) and scope of this API's tokens: the user's, minted from the refresh token
+   * (AUTH_PRESET=oauth2 or oidc), and the app's own (client credentials).
+   */
   resource?: string;
   scope?: string;
   /** `client` and `user-or-client`: another token endpoint and client than the preset's (AUTH_CLIENT_*). */
@@ -81,10 +84,14 @@ export function readApis(
       bodyLimitBytes: int('bodyLimitBytes', base.bodyLimitBytes, 1),
     };
     const { tokenUrl, clientId, clientSecret } = api.client;
+    const oauth = auth.preset === 'oauth2' || auth.preset === 'oidc';
+    if ((api.resource || api.scope) && (api.token === 'none' || (api.token.startsWith('user') && !oauth))) {
+      bad(': resource and scope shape the tokens of OAuth 2 servers: a "user" policy needs AUTH_PRESET=oauth2 or oidc, "none" sends none.');
+    }
     if (!usesClientToken(api.token)) {
-      if (tokenUrl || clientId || clientSecret || api.resource || api.scope) bad(': tokenUrl, clientId, clientSecret, resource and scope are for client tokens.');
+      if (tokenUrl || clientId || clientSecret) bad(': tokenUrl, clientId and clientSecret are for client tokens.');
     } else {
-      if (!tokenUrl && auth.preset !== 'oauth2' && auth.preset !== 'oidc') bad(`: set tokenUrl (AUTH_PRESET=${auth.preset} has no token endpoint).`);
+      if (!tokenUrl && !oauth) bad(`: set tokenUrl (AUTH_PRESET=${auth.preset} has no token endpoint).`);
       if (!clientId !== !clientSecret) bad(': set clientId and clientSecret together.');
       if (!clientId && !auth.clientId) bad(': set clientId and clientSecret, or AUTH_CLIENT_ID.');
     }

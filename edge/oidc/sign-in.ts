@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from '../http/next-response.ts';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
+import { ownUserToken } from '../apis/credential.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { markPersonal } from '../http/cache-control.ts';
@@ -31,7 +32,7 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
   const { as } = provider;
   const maxAge = stepUpMaxAge(req.nextUrl.searchParams.get('max_age'));
   const tx = { state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce(), verifier: oauth.generateRandomCodeVerifier(), next, maxAge };
-  const params: Record<string, string> = {
+  const params = new URLSearchParams({
     client_id: oidc.auth.clientId,
     redirect_uri: callbackUri(req, config),
     response_type: 'code',
@@ -40,13 +41,17 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
     nonce: tx.nonce,
     code_challenge: await oauth.calculatePKCECodeChallenge(tx.verifier),
     code_challenge_method: 'S256',
-    ...(oidc.auth.oidc.audience ? { resource: oidc.auth.oidc.audience, audience: oidc.auth.oidc.audience } : {}),
+    ...(oidc.auth.oidc.audience ? { audience: oidc.auth.oidc.audience } : {}),
     ...(maxAge === undefined ? {} : { max_age: String(maxAge) }),
-  };
+  });
+  // Every resource the sign-in's refresh token will be asked tokens for (RFC 8707 §2): the grant must cover them.
+  for (const resource of new Set([oidc.auth.oidc.audience, ...config.apis.filter(ownUserToken).map((api) => api.resource)])) {
+    if (resource) params.append('resource', resource);
+  }
   const pushed = await pushedParams(provider, params, oidc);
   if (pushed instanceof BffError) return fail(pushed);
   const url = new URL(as.authorization_endpoint!);
-  for (const [name, value] of Object.entries(pushed ?? params)) url.searchParams.set(name, value);
+  for (const [name, value] of pushed ?? params) url.searchParams.append(name, value);
   const res = NextResponse.redirect(url, 303);
   const cookie = transactionCookie(config.cookie, tx.state);
   for (const name of surplusTransactionCookies(config.cookie, req.cookies.getAll().map((c) => c.name))) {
@@ -63,7 +68,7 @@ export async function startSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcCo
  * when the provider publishes the endpoint, unless OIDC_PAR=0; with OIDC_PAR=1 a provider without it is an error.
  * `undefined`: not pushed, the parameters go in the URL.
  */
-async function pushedParams(provider: Awaited<ReturnType<typeof oauthClient>>, params: Record<string, string>, oidc: OidcContext) {
+async function pushedParams(provider: Awaited<ReturnType<typeof oauthClient>>, params: URLSearchParams, oidc: OidcContext) {
   const { as, client, clientAuth, http } = provider;
   const mode = oidc.auth.oidc.par;
   if (mode === 'off' || (mode === 'auto' && !as.pushed_authorization_request_endpoint)) return undefined;
@@ -75,7 +80,7 @@ async function pushedParams(provider: Awaited<ReturnType<typeof oauthClient>>, p
     const { request_uri } = await withDpopNonce(async () =>
       oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, http())),
     );
-    return { client_id: params.client_id, request_uri };
+    return new URLSearchParams({ client_id: params.get('client_id')!, request_uri });
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError) {
       logWarn('oidc_par_failed', { error: error.error, status: error.status });

@@ -38,7 +38,17 @@ export interface CoordinationOptions {
  * the outcome could not be published, it is left to expire, so that nobody redeems the spent token in the meantime.
  * The lock and the outcome are durable writes: a failover that lost either would let a spent token be redeemed again.
  */
-export async function coordinatedRefresh(key: string, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
+/**
+ * `serves`: whether a published outcome answers this caller; one that does not (a non-rotating backend's copy without
+ * the API token this caller needs) lets it redeem the same, unspent, token again under the lock.
+ */
+export async function coordinatedRefresh(
+  key: string,
+  session: Session,
+  redeem: () => Promise<RefreshOutcome>,
+  o: CoordinationOptions,
+  serves: (outcome: RefreshOutcome) => boolean = () => true,
+): Promise<RefreshOutcome> {
   // One hash tag: the three keys are read together, also on a Redis Cluster.
   const tag = hashTag(key);
   const lockKey = `bff:refresh:${tag}:lock`;
@@ -46,7 +56,7 @@ export async function coordinatedRefresh(key: string, session: Session, redeem: 
   try {
     for (let poll = 0; ; poll++) {
       const published = await readOutcome(o, keys);
-      if (published) return published;
+      if (published && serves(published)) return published;
       if (await o.store.setIfAbsent(lockKey, o.instanceId, o.lockTtlMs, DURABLE)) break;
       if (poll >= o.polls) return unavailable();
       await o.sleep(o.pollMs);
@@ -55,17 +65,24 @@ export async function coordinatedRefresh(key: string, session: Session, redeem: 
     logWarn('refresh_store_unavailable');
     return unavailable();
   }
-  return redeemHoldingLock(lockKey, keys, session, redeem, o);
+  return redeemHoldingLock(lockKey, keys, session, redeem, o, serves);
 }
 
 type OutcomeKeys = { outcome: string; spent: string };
 
-async function redeemHoldingLock(lockKey: string, keys: OutcomeKeys, session: Session, redeem: () => Promise<RefreshOutcome>, o: CoordinationOptions): Promise<RefreshOutcome> {
+async function redeemHoldingLock(
+  lockKey: string,
+  keys: OutcomeKeys,
+  session: Session,
+  redeem: () => Promise<RefreshOutcome>,
+  o: CoordinationOptions,
+  serves: (outcome: RefreshOutcome) => boolean,
+): Promise<RefreshOutcome> {
   let release = true;
   try {
     // The previous holder may have published and released between our read and our lock.
     const late = await readOutcome(o, keys);
-    if (late) return late;
+    if (late && serves(late)) return late;
     const outcome = await redeem();
     if (outcome.kind !== 'unavailable') {
       // The whole outcome for the grace window; then only "spent" (a few bytes), for as long as the old cookie lives:

@@ -16,6 +16,17 @@ export function refreshDue(session: Session, now: number, maxSkewMs: number): bo
   return session.accessExpiresAt - effectiveSkewMs(session, maxSkewMs) <= now;
 }
 
+/** An API's own token (RFC 8707, BACKENDS) is missing, or expired, or inside its effective skew. */
+export function apiTokenDue(session: Session, api: string, now: number, maxSkewMs: number): boolean {
+  const token = session.apis?.[api];
+  return !token || token.expiresAt - Math.min(maxSkewMs, (token.expiresAt - token.issuedAt) * DEFAULTS.refreshSkewLifetimeFraction) <= now;
+}
+
+/** The session must be renewed before use: its own access token is due, or the token of an API this request calls. */
+export function renewalDue(session: Session, now: number, maxSkewMs: number, apis: readonly { name: string }[] = []): boolean {
+  return refreshDue(session, now, maxSkewMs) || apis.some((api) => apiTokenDue(session, api.name, now, maxSkewMs));
+}
+
 /** True when the access token can no longer be used at all. */
 export function accessExpired(session: Session, now: number): boolean {
   return session.accessExpiresAt <= now;

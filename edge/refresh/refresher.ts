@@ -1,7 +1,7 @@
 import { JWKS_TIMEOUT_MS, type AccessTokenVerifier } from '../backend/access-token-verifier.ts';
 import { callBackend } from '../backend/call.ts';
-import { sessionFromGrant } from '../backend/grant-to-session.ts';
-import type { BackendAdapter } from '../backend/types.ts';
+import { sessionFromGrant, withApiToken } from '../backend/grant-to-session.ts';
+import type { BackendAdapter, TokenTarget } from '../backend/types.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import type { BffConfig } from '../config/types.ts';
 import { digestKey } from '../crypto/digest-key.ts';
@@ -14,7 +14,7 @@ import type { SessionKeyring } from '../session/keys.ts';
 import type { Refreshed, Session } from '../session/types.ts';
 import type { KvStore } from '../store/types.ts';
 import { coordinatedRefresh } from './cross-instance.ts';
-import { accessExpired, refreshDue } from './due.ts';
+import { accessExpired, apiTokenDue, refreshDue, renewalDue } from './due.ts';
 import { unavailable, type RefreshOutcome } from './outcome.ts';
 import { SingleFlight } from './single-flight.ts';
 
@@ -28,11 +28,25 @@ export interface RefreshOptions {
   persist?: (next: Refreshed) => Promise<void>;
   /** The runtime's `waitUntil`: a backend call that outlives this request's deadline is seen to its end. */
   waitUntil?: (work: Promise<unknown>) => void;
+  /** APIs this request calls with their own token (RFC 8707, BACKENDS): a missing or due one is minted too. */
+  apis?: readonly ApiTarget[];
+}
+
+/** An API whose token is minted from the session's refresh token, by name. */
+export type ApiTarget = TokenTarget & { name: string };
+
+/** What one redemption asks for: the session's own access token, and tokens for these APIs, in that order. */
+interface Steps {
+  main: boolean;
+  apis: readonly ApiTarget[];
+  /** Every API the request calls: their tokens are the last a session too large for its cookie would drop. */
+  calling: readonly ApiTarget[];
 }
 
 export interface Refresher {
   /**
-   * Renews `session`, following successors until the session's access token is outside `maxSkewMs` (refresh/due.ts).
+   * Renews `session`, following successors until the session's access token (and the token of every API in
+   * `options.apis`) is outside `maxSkewMs` (refresh/due.ts).
    * Answers within `REFRESH_TIMEOUT_MS`; the backend call itself may run up to `REFRESH_CALL_TIMEOUT_MS`, and a late
    * answer still reaches `persist` and every request that asks for the same token afterwards.
    */
@@ -67,9 +81,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   const { config, adapter, keyring, verifier, store, hooks, fits = () => true, checkIdToken, fetch: fetchImpl = fetch, now = Date.now, sleep = delay } = deps;
   const flight = new SingleFlight<RefreshOutcome>(config.refresh.graceMs, (o) => o.kind !== 'unavailable', now);
 
-  /** The backend call itself: runs once per refresh token across every request (and instance, with a store). */
-  async function redeem(session: Session, refreshToken: string, persist?: RefreshOptions['persist']): Promise<RefreshOutcome> {
-    const outcome = await redeemOnce(session, refreshToken);
+  /** The backend calls themselves: run once per refresh token across every request (and instance, with a store). */
+  async function redeem(session: Session, refreshToken: string, steps: Steps, persist?: RefreshOptions['persist']): Promise<RefreshOutcome> {
+    const outcome = await redeemOnce(session, refreshToken, steps);
     if (outcome.kind === 'refreshed' && persist) await persist(outcome).catch(() => logWarn('session_persist_failed'));
     const event = { user: outcome.kind === 'refreshed' ? outcome.session.user : session.user, sessionId: session.sid };
     if (outcome.kind === 'refreshed') await runHook(hooks, 'onRefresh', event);
@@ -77,17 +91,40 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     return outcome;
   }
 
-  async function redeemOnce(session: Session, refreshToken: string): Promise<RefreshOutcome> {
+  /**
+   * One grant per step, each with the refresh token the previous one returned: the tokens in between are never seen
+   * by anyone else, so the whole chain is one redemption of `refreshToken`. A step that fails after another redeemed
+   * keeps what was redeemed (the rotated refresh token above all); a refusal of the session's own refresh ends the
+   * sign-in, an API's refusal only that API's call (a provider may answer invalid_grant for a resource it will not
+   * serve: no logout the session's own refresh did not ask for).
+   */
+  async function redeemOnce(session: Session, refreshToken: string, steps: Steps): Promise<RefreshOutcome> {
+    let next = session;
+    for (const target of steps.main ? [undefined, ...steps.apis] : steps.apis) {
+      const step = await grant(next, next === session ? refreshToken : next.refreshToken!, target);
+      if (!('accessToken' in step)) {
+        if (next === session || step.kind === 'rejected') return step;
+        break;
+      }
+      next = step;
+    }
+    return sealFitting(next, steps.calling);
+  }
+
+  async function grant(session: Session, refreshToken: string, target?: ApiTarget): Promise<Session | RefreshOutcome> {
     try {
+      // Lifetimes (`expires_in`) count from when the grant was asked for: an answer heard late must not outlive the token.
+      const sentAt = now();
       // Not the request's deadline: a backend that commits a rotation and answers late must still be heard.
-      const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken), config.refresh.callTimeoutMs, fetchImpl);
+      const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken, target), config.refresh.callTimeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);
       if (!parsed.ok) {
-        logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status });
-        return parsed.kind === 'rejected' ? { kind: 'rejected' } : unavailable();
+        logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status, api: target?.name });
+        return parsed.kind === 'rejected' && !target ? { kind: 'rejected' } : unavailable();
       }
-      let next = sessionFromGrant(parsed.grant, config, now(), session);
+      let next = target ? withApiToken(session, target.name, parsed.grant, config, sentAt) : sessionFromGrant(parsed.grant, config, sentAt, session);
       if (!next) throw new BffError('backend_error', 'The refresh answer was incomplete.');
+      if (target) return next;
       if (checkIdToken && next.idToken && next.idToken !== session.idToken && !(await checkIdToken(next.idToken, next.accessToken, session))) {
         next = { ...next, idToken: session.idToken };
       }
@@ -98,7 +135,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       }
       // The backend has rotated the refresh token: throwing the answer away would log the user out for an outage.
       if (verdict === 'unavailable') logWarn('refresh_token_unverifiable', { kept: true });
-      return await sealFitting(next);
+      return next;
     } catch (error) {
       logWarn('refresh_failed', { reason: error instanceof BffError ? error.code : 'backend_error' });
       return unavailable();
@@ -106,16 +143,21 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   }
 
   /**
-   * The rotation is spent at the backend by now: a session too large to keep loses only its ID token (a logout hint),
-   * never the new refresh token.
+   * The rotation is spent at the backend by now: a session too large to keep loses its ID token (a logout hint), then
+   * the tokens of APIs this request does not call, never the new refresh token.
    */
-  async function sealFitting(next: Session): Promise<RefreshOutcome> {
-    const sealed = await sealSession(next, keyring);
-    if (fits(sealed)) return { kind: 'refreshed', session: next, sealed };
-    const lean = { ...next, idToken: undefined };
-    const leanSealed = next.idToken ? await sealSession(lean, keyring) : sealed;
-    logWarn('session_too_large', { bytes: sealed.length, idTokenDropped: leanSealed !== sealed });
-    return fits(leanSealed) ? { kind: 'refreshed', session: lean, sealed: leanSealed } : unavailable();
+  async function sealFitting(next: Session, calling: readonly ApiTarget[]): Promise<RefreshOutcome> {
+    const apis = next.apis && Object.fromEntries(Object.entries(next.apis).filter(([name]) => calling.some((api) => api.name === name)));
+    let sealed = '';
+    for (const candidate of [next, { ...next, idToken: undefined }, { ...next, idToken: undefined, apis }]) {
+      sealed = await sealSession(candidate, keyring);
+      if (fits(sealed)) {
+        if (candidate !== next) logWarn('session_too_large', { idTokenDropped: !!next.idToken, apiTokensDropped: candidate.apis !== next.apis });
+        return { kind: 'refreshed', session: candidate, sealed };
+      }
+    }
+    logWarn('session_too_large', { bytes: sealed.length });
+    return unavailable();
   }
 
   // The worst case under the lock: the late read, the backend call, the JWKS fetch, the persist and the publish.
@@ -132,19 +174,27 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     sleep,
   };
 
-  async function once(session: Session, persist: RefreshOptions['persist']): Promise<RefreshOutcome> {
+  async function once(session: Session, maxSkewMs: number, options: RefreshOptions): Promise<RefreshOutcome> {
     const token = session.refreshToken;
     if (!token) return accessExpired(session, now()) ? { kind: 'rejected' } : unavailable();
     const key = await digestKey(token);
-    const run = () => redeem(session, token, persist);
-    return flight.run(key, () => (coordination ? coordinatedRefresh(key, session, run, coordination) : run()));
+    const { apis = [] } = options;
+    const due = apis.filter((api) => apiTokenDue(session, api.name, now(), maxSkewMs));
+    // Only what is due; without an API to mint for, the session's own token (also when upstream verification refused it).
+    const steps = { main: due.length === 0 || refreshDue(session, now(), maxSkewMs), apis: due, calling: apis };
+    const run = () => redeem(session, token, steps, options.persist);
+    // A kept outcome that did not rotate the token and lacks what this request needs (a non-rotating backend, another
+    // request's APIs) is no answer here: the same, unspent, token is redeemed again.
+    const serves = (o: RefreshOutcome) => o.kind !== 'refreshed' || o.session.refreshToken !== token || !renewalDue(o.session, now(), maxSkewMs, apis);
+    return flight.run(key, () => (coordination ? coordinatedRefresh(key, session, run, coordination, serves) : run()), serves);
   }
 
-  async function chain(session: Session, maxSkewMs: number, persist: RefreshOptions['persist']): Promise<RefreshOutcome> {
-    let outcome = await once(session, persist);
-    for (let hop = 1; outcome.kind === 'refreshed' && refreshDue(outcome.session, now(), maxSkewMs); hop++) {
+  async function chain(session: Session, maxSkewMs: number, options: RefreshOptions): Promise<RefreshOutcome> {
+    const { apis = [] } = options;
+    let outcome = await once(session, maxSkewMs, options);
+    for (let hop = 1; outcome.kind === 'refreshed' && renewalDue(outcome.session, now(), maxSkewMs, apis); hop++) {
       if (hop >= DEFAULTS.maxSuccessorHops) return unavailable(outcome);
-      const next = await once(outcome.session, persist);
+      const next = await once(outcome.session, maxSkewMs, options);
       if (next.kind === 'unavailable') return unavailable(outcome);
       outcome = next;
     }
@@ -153,7 +203,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
   return {
     async refresh(session, maxSkewMs, options = {}) {
-      const work = chain(session, maxSkewMs, options.persist);
+      const work = chain(session, maxSkewMs, options);
       const outcome = await withDeadline(work, config.refresh.timeoutMs);
       if (outcome) return outcome;
       // This request answers "try again"; the call goes on, and its outcome serves the next request (single-flight,

@@ -1,7 +1,7 @@
 import type { BffError } from '../errors.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { Session } from '../session/types.ts';
-import { accessExpired, refreshDue } from './due.ts';
+import { accessExpired, renewalDue } from './due.ts';
 import type { RefreshOutcome } from './outcome.ts';
 import type { RefreshOptions } from './refresher.ts';
 
@@ -18,6 +18,8 @@ export interface RenewOptions {
   /** Asked only when a refresh is due (off the hot path): false where its result could not be kept. */
   mayRefresh: () => boolean | Promise<boolean>;
   waitUntil?: RefreshOptions['waitUntil'];
+  /** The APIs this request calls with their own token (BACKENDS with a resource or scope): renewed with the session. */
+  apis?: RefreshOptions['apis'];
 }
 
 /**
@@ -30,16 +32,18 @@ export interface RenewOptions {
  */
 export async function renewIfDue(value: string, presented: Session, rt: RenewDeps, skewMs: number, options: RenewOptions): Promise<Renewal> {
   const verdict = rt.verifier ? await rt.verifier.verify(presented.accessToken) : 'valid';
-  if (verdict !== 'invalid' && !refreshDue(presented, rt.now(), skewMs)) return { session: presented };
+  const due = (s: Session) => renewalDue(s, rt.now(), skewMs, options.apis);
+  if (verdict !== 'invalid' && !due(presented)) return { session: presented };
   const newest = await rt.sessions.newer(presented);
   const session = newest?.session ?? presented;
   const cookie = newest && rt.sessions.cookieFor(value, presented, newest);
-  if (newest && !refreshDue(session, rt.now(), skewMs)) return { session, cookie, outcome: 'refreshed' };
+  if (newest && !due(session)) return { session, cookie, outcome: 'refreshed' };
   if (!session.refreshToken) return verdict === 'invalid' || accessExpired(session, rt.now()) ? { ended: 'expired' } : { session, cookie };
   if (!(await options.mayRefresh())) return { session, cookie };
   const outcome = await rt.refresher.refresh(session, skewMs, {
     persist: (next) => rt.sessions.renewed(value, next),
     waitUntil: options.waitUntil,
+    apis: options.apis,
   });
   if (outcome.kind === 'rejected') return { ended: 'refresh_rejected', outcome: outcome.kind };
   const latest = outcome.kind === 'refreshed' ? outcome : outcome.latest;

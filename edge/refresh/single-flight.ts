@@ -2,6 +2,7 @@ interface Entry<T> {
   promise: Promise<T>;
   /** Set once settled and kept: until then the entry serves late arrivals. */
   keepUntil?: number;
+  value?: T;
 }
 
 /**
@@ -19,14 +20,16 @@ export class SingleFlight<T> {
     private readonly maxEntries = 10_000,
   ) {}
 
-  run(key: string, task: () => Promise<T>): Promise<T> {
+  /** `serves`: whether a settled, kept result answers this caller too (else the task runs again). */
+  run(key: string, task: () => Promise<T>, serves: (value: T) => boolean = () => true): Promise<T> {
     const existing = this.entries.get(key);
-    if (existing && (existing.keepUntil === undefined || existing.keepUntil > this.now())) return existing.promise;
+    if (existing && (existing.keepUntil === undefined || (existing.keepUntil > this.now() && serves(existing.value as T)))) return existing.promise;
     this.evict();
     const entry: Entry<T> = { promise: task() };
     this.entries.set(key, entry);
     entry.promise.then(
       (value) => {
+        entry.value = value;
         if (this.keep(value)) entry.keepUntil = this.now() + this.graceMs;
         else this.forget(key, entry);
       },

@@ -1,5 +1,5 @@
 import { headers as incomingHeaders } from 'next/headers';
-import { credentialFor, mayUseUser, needsUser, unauthenticated } from '../apis/credential.ts';
+import { credentialFor, mayUseUser, needsUser, ownUserToken, unauthenticated } from '../apis/credential.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { forwardOptions, forwardToBackend } from '../proxy/forward.ts';
@@ -33,10 +33,11 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
     return errorResponse(new BffError('path_rejected', 'Backend paths start with a single "/".'));
   }
   let session: Session | null = null;
+  let renewalError: BffError | undefined;
   if (mayUseUser(api)) {
-    const usable = await usableSession(rt);
+    const usable = await usableSession(rt, ownUserToken(api) ? [api] : undefined);
     // Signed out is fine for `user-or-none` and `user-or-client`; a session that cannot be checked or used is not.
-    if (usable.session) session = usable.session;
+    if (usable.session) [session, renewalError] = [usable.session, usable.error];
     else if (usable.error || needsUser(api)) return errorResponse(usable.error ?? unauthenticated());
   }
   // Checked as written: the URL parser would silently resolve `..` (a `/notes/${id}` with id `../admin`).
@@ -46,7 +47,7 @@ export async function backendFetch(rt: BffRuntime, path: string, init: RequestIn
   const outgoing = new Request(target, { ...init, redirect: 'manual' });
   const body = await forwardableBody(outgoing, api.bodyLimitBytes);
   if (body instanceof BffError) return errorResponse(body);
-  const credential = await credentialFor(api, session, rt);
+  const credential = await credentialFor(api, session, rt, renewalError);
   if (credential instanceof BffError) return errorResponse(credential);
 
   const incoming = await incomingHeaders();

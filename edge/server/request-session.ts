@@ -2,7 +2,7 @@ import { cookies } from 'next/headers';
 import { after } from 'next/server';
 import { BffError, sessionUnavailable } from '../errors.ts';
 import { accessExpired } from '../refresh/due.ts';
-import { renewIfDue } from '../refresh/renew.ts';
+import { renewIfDue, type RenewOptions } from '../refresh/renew.ts';
 import type { BffRuntime } from '../runtime.ts';
 import { planSessionCookies, type CookieWrite } from '../session/cookie-writes.ts';
 import { readLiveSession } from '../session/read.ts';
@@ -37,7 +37,8 @@ export async function requestSession(rt: BffRuntime): Promise<RequestSession> {
   }
 }
 
-export type UsableSession = { session: Session; value: string } | { session: null; error?: BffError };
+/** `error` beside a session: a renewal was unavailable, and a token it did not renew must not be sent once dead. */
+export type UsableSession = { session: Session; value: string; error?: BffError } | { session: null; error?: BffError };
 
 /**
  * A session whose access token may be sent, with the middleware's own rules (refresh/renew.ts). Needed only where the
@@ -47,12 +48,12 @@ export type UsableSession = { session: Session; value: string } | { session: nul
  * the access token while it lives, and otherwise answers as the middleware does on an outage (503, Retry-After): the
  * middleware refreshes on the browser's next request.
  */
-export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
+export async function usableSession(rt: BffRuntime, apis?: RenewOptions['apis']): Promise<UsableSession> {
   const { value, session, error, jar } = await requestSession(rt);
   if (!session || !value) return { session: null, error };
   const mayRefresh = () => rt.sessions.mode === 'server' || rt.store !== undefined || canWrite(jar, planSessionCookies(rt.config.cookie, value, session.refreshExpiresAt, []));
   const skew = (await rt.policy.current()).refreshSkewSeconds * 1000;
-  const renewal = await renewIfDue(value, session, rt, skew, { mayRefresh, waitUntil: keepAlive });
+  const renewal = await renewIfDue(value, session, rt, skew, { mayRefresh, waitUntil: keepAlive, apis });
   const present = () => jar.getAll().map((c) => c.name);
   if (renewal.ended) {
     if (renewal.ended === 'refresh_rejected') {
@@ -64,7 +65,7 @@ export async function usableSession(rt: BffRuntime): Promise<UsableSession> {
   const current = renewal.session;
   if (renewal.cookie) canWrite(jar, planSessionCookies(rt.config.cookie, renewal.cookie, current.refreshExpiresAt, present()));
   if (accessExpired(current, rt.now())) return { session: null, error: renewal.error ?? unavailableRefresh() };
-  return { session: current, value };
+  return { session: current, value, error: renewal.error };
 }
 
 /**

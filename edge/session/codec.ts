@@ -17,6 +17,9 @@ interface SessionClaims {
   ls?: number;
   it?: string;
   ps?: Session['provider'];
+  rn?: number;
+  /** API name → [access token, issued at, expires at]. */
+  ap?: Record<string, [string, number, number]>;
 }
 
 /** Encrypts a session as a compact JWE (`dir` + `A256GCM`) that expires with the refresh token. */
@@ -35,6 +38,8 @@ export async function sealSession(session: Session, keyring: SessionKeyring): Pr
     ls: session.lastSeenAt,
     it: session.idToken,
     ps: session.provider,
+    rn: session.renewedAt,
+    ap: session.apis && Object.fromEntries(Object.entries(session.apis).map(([name, t]) => [name, [t.accessToken, t.issuedAt, t.expiresAt]])),
   };
   return encryptClaims({ ...claims }, keyring, session.refreshExpiresAt);
 }
@@ -62,6 +67,9 @@ function toSession(c: Partial<SessionClaims>): Session | null {
   if ((c.sa !== undefined && typeof c.sa !== 'number') || (c.it !== undefined && typeof c.it !== 'string')) return null;
   const p = c.ps;
   if (p !== undefined && (!p || typeof p !== 'object' || typeof p.sub !== 'string' || (p.sid !== undefined && typeof p.sid !== 'string'))) return null;
+  if (c.rn !== undefined && typeof c.rn !== 'number') return null;
+  const apis = c.ap === undefined ? undefined : apiTokens(c.ap);
+  if (apis === null) return null;
   return {
     sid: c.i,
     accessToken: c.at,
@@ -75,5 +83,17 @@ function toSession(c: Partial<SessionClaims>): Session | null {
     lastSeenAt: c.ls,
     idToken: c.it,
     provider: p,
+    renewedAt: c.rn,
+    apis,
   };
+}
+
+function apiTokens(value: unknown): Session['apis'] | null {
+  if (!value || typeof value !== 'object') return null;
+  const apis: NonNullable<Session['apis']> = {};
+  for (const [name, t] of Object.entries(value)) {
+    if (!Array.isArray(t) || typeof t[0] !== 'string' || typeof t[1] !== 'number' || typeof t[2] !== 'number') return null;
+    apis[name] = { accessToken: t[0], issuedAt: t[1], expiresAt: t[2] };
+  }
+  return apis;
 }

@@ -23,10 +23,10 @@ export interface SuccessorRegister {
 
 const key = (sid: string) => `bff:newest:${sid}`;
 
-/** Later access token, or the same one with a later refresh expiry (a non-rotating backend extending the session). */
+/** Redeemed later (for its own access token or an API's), or, before `renewedAt`, a later access token. */
 export function isNewer(a: Session, b: Session): boolean {
-  if (a.accessToken === b.accessToken && a.refreshToken === b.refreshToken) return false;
-  return (a.accessIssuedAt ?? a.accessExpiresAt) > (b.accessIssuedAt ?? b.accessExpiresAt);
+  const at = (s: Session) => s.renewedAt ?? s.accessIssuedAt ?? s.accessExpiresAt;
+  return at(a) > at(b);
 }
 
 export function successorRegister(store: KvStore | undefined, keyring: SessionKeyring, now: () => number = Date.now, maxEntries = 10_000): SuccessorRegister {

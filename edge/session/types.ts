@@ -30,6 +30,20 @@ export interface Session {
   /** AUTH_PRESET=oidc: the provider's ID token (the hint for RP-initiated logout) and who the provider says signed in. */
   idToken?: string;
   provider?: ProviderSession;
+  /**
+   * When the refresh token was last redeemed, for this session's own access token or for an API's: which of two
+   * copies of one sign-in is newer (absent before 0.4: the access token's time decides).
+   */
+  renewedAt?: number;
+  /** Tokens for the APIs that take their own (RFC 8707 audiences, BACKENDS), minted from the same refresh token. */
+  apis?: Record<string, ApiToken>;
+}
+
+/** An access token for one API, by its name. */
+export interface ApiToken {
+  accessToken: string;
+  issuedAt: number;
+  expiresAt: number;
 }
 
 /** The provider's side of a sign-in, for OIDC back-channel logout (by `sid`, or every session of a `sub`). */

@@ -6,10 +6,8 @@ import { dpopSigner } from '@/edge/dpop/signer';
 import { joinChunks } from '@/edge/session/chunks';
 import { openSession } from '@/edge/session/codec';
 import { keyringFor } from '@/edge/session/keys';
-import { freePort, startApp, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
-import { launchBrowser } from '../helpers/browser';
 import { GENEROUS_LIMITS, SESSION_SECRET } from '../helpers/global-setup';
-import { startOidcProvider, type OidcProvider } from '../helpers/oidc';
+import { startOidcStack, type OidcProvider, type OidcStack } from '../helpers/oidc';
 import { upstashEnv } from '../helpers/stack';
 
 const ACCESS_TOKEN_TTL = 4;
@@ -22,39 +20,30 @@ const CLIENT = { client_id: 'bff-dpop', client_secret: 'dpop-secret-0123456789',
  * (method, URL, token hash, nonce, single use) before it answers.
  */
 describe('DPoP-bound tokens at a real OpenID provider', () => {
+  let stack: OidcStack;
   let op: OidcProvider;
-  let apps: Proc[] = [];
   let urls: string[];
   let browser: Browser;
   let dpopKey: string;
 
   beforeAll(async () => {
-    const ports = [await freePort(), await freePort()];
-    urls = ports.map((p) => `http://127.0.0.1:${p}`);
-    op = await startOidcProvider(urls, ACCESS_TOKEN_TTL, { extraClients: [CLIENT], dpopNonces: true });
     dpopKey = JSON.stringify(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey));
-    const env = {
+    stack = await startOidcStack(ACCESS_TOKEN_TTL, { extraClients: [CLIENT], dpopNonces: true }, (provider) => ({
       SESSION_SECRET,
       ...GENEROUS_LIMITS,
       ...upstashEnv(),
       AUTH_PRESET: 'oidc',
-      OIDC_ISSUER: op.issuer,
-      BACKEND_URL: op.issuer,
+      OIDC_ISSUER: provider.issuer,
+      BACKEND_URL: provider.issuer,
       AUTH_CLIENT_ID: CLIENT.client_id,
       AUTH_CLIENT_SECRET: CLIENT.client_secret,
       PROTECTED_PATHS: '/dashboard',
       OIDC_DPOP: '1',
       AUTH_DPOP_PRIVATE_KEY: dpopKey,
-    };
-    apps = ports.map((port) => startApp(port, env));
-    await Promise.all(apps.map((app, i) => waitForHttp(`${urls[i]}/`, 30_000, app)));
-    browser = await launchBrowser();
+    }));
+    ({ op, urls, browser } = stack);
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([...apps, op?.proc].filter(Boolean).map((p) => p!.stop()));
-  });
+  afterAll(() => stack?.stop());
 
   async function signIn(login: string): Promise<string> {
     const context = await browser.newContext();

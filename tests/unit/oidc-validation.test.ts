@@ -178,6 +178,17 @@ describe('starting a sign-in', () => {
   });
 });
 
+describe('the resources a sign-in asks for (RFC 8707)', () => {
+  it("OIDC_AUDIENCE and every API with a resource of its own: the sign-in's grant must cover the tokens its refresh token will mint", async () => {
+    const backends = { files: { url: 'https://files.test', token: 'user', resource: 'urn:files' }, partner: { url: 'https://p.test', token: 'client', resource: 'urn:p' } } as const;
+    const rt = await runtime({ env: { ...env, OIDC_AUDIENCE: 'https://api.test', OIDC_PAR: '0' }, backends, fetch: provider(async () => '').fetch });
+    const res = await authRoute(request('/api/auth/login'), rt);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.searchParams.getAll('resource')).toEqual(['https://api.test', 'urn:files']);
+    expect(location.searchParams.getAll('audience')).toEqual(['https://api.test']);
+  });
+});
+
 describe('who signed in, from the claims', () => {
   it('an email the provider does not call verified is not taken (unless configured); the id is always sub', async () => {
     const unverified = await runtime({ env, fetch: provider(async () => sign(await claims({ email_verified: false, id: 'admin' }))).fetch });

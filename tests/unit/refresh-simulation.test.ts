@@ -16,7 +16,8 @@ import { request, runtime } from '../helpers/unit';
  * responses whose Set-Cookie never reaches the browser, and requests that carry an older cookie than the jar holds
  * (an old tab, a queued request), long after the grace window. The store is a master with an asynchronous replica
  * that fails over now and then, mid-round too, losing what had not reached the replica. Odd seeds keep sessions in
- * the cookie, even ones on the server (SESSION_MODE=server).
+ * the cookie, even ones on the server (SESSION_MODE=server). Every third seed speaks OAuth 2 with two more APIs that
+ * take tokens of their own (RFC 8707 resources, BACKENDS), minted from the same rotating refresh token.
  *
  * Time is a virtual clock (tokens, grace windows, locks) moved between rounds; inside a round, requests run
  * concurrently for real. The scenario of each run follows from its seed alone: a failure names the seed
@@ -33,6 +34,13 @@ const SERVER = { SESSION_MODE: 'server', UPSTASH_REDIS_REST_URL: 'http://store.t
 /** How long a request waits for a refresh here (REFRESH_TIMEOUT_MS), and how late a late answer comes, in real ms. */
 const DEADLINE_MS = 5;
 const LATE_MS = 15;
+/** The OAuth 2 seeds: the preset, and two APIs whose tokens carry their own audience. */
+const OAUTH2 = {
+  AUTH_PRESET: 'oauth2',
+  AUTH_CLIENT_ID: 'bff',
+  AUTH_CLIENT_SECRET: 'secret',
+  BACKENDS: JSON.stringify({ files: { url: 'http://files.test', token: 'user', resource: 'urn:files' }, search: { url: 'http://search.test', token: 'user', resource: 'urn:search' } }),
+};
 
 /** mulberry32: a small, fast, seedable PRNG. */
 function rng(seed: number) {
@@ -57,7 +65,8 @@ class SimBackend {
   readonly families = new Map<string, Family>();
   /** `redeemedAt`: the virtual time of every redemption. */
   readonly refreshTokens = new Map<string, { family: string; redeemedAt: number[] }>();
-  readonly accessTokens = new Map<string, { family: string; exp: number }>();
+  /** `aud`: `main` for the session's own token, else the API's resource. */
+  readonly accessTokens = new Map<string, { family: string; exp: number; aud: string }>();
   expiredSent = 0;
   private seq = 0;
 
@@ -66,12 +75,12 @@ class SimBackend {
     private readonly random: Rng,
   ) {}
 
-  issue(family: string) {
+  issue(family: string, aud = 'main') {
     const n = ++this.seq;
     const access = `at-${family}-${n}`;
     const refresh = `rt-${family}-${n}`;
     const exp = this.clock.t + ACCESS_TTL_MS;
-    this.accessTokens.set(access, { family, exp });
+    this.accessTokens.set(access, { family, exp, aud });
     this.refreshTokens.set(refresh, { family, redeemedAt: [] });
     return { access, refresh, exp };
   }
@@ -79,9 +88,14 @@ class SimBackend {
   readonly fetch = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input));
     if (url.pathname.endsWith('/auth/refresh')) return this.refresh(JSON.parse(String(init.body)).refresh_token);
+    if (url.pathname.endsWith('/oauth/token')) {
+      const form = new URLSearchParams(String(init.body));
+      return this.refresh(form.get('refresh_token')!, form.get('resource') ?? 'main');
+    }
     const bearer = new Headers(init.headers).get('authorization')?.slice('Bearer '.length) ?? '';
     const token = this.accessTokens.get(bearer);
-    if (!token) return Response.json({ message: 'Unauthenticated.' }, { status: 401 });
+    const aud = url.host === 'backend.test' ? 'main' : `urn:${url.host.split('.')[0]}`;
+    if (!token || token.aud !== aud) return Response.json({ message: 'Unauthenticated.' }, { status: 401 });
     if (token.exp <= this.clock.t) {
       this.expiredSent++;
       return Response.json({ message: 'Token expired.' }, { status: 401 });
@@ -89,7 +103,8 @@ class SimBackend {
     return Response.json({ data: [] });
   }) as typeof fetch;
 
-  private async refresh(refreshToken: string): Promise<Response> {
+  /** `aud` set: the OAuth 2 token endpoint (a token for that API, or `main`); unset: the envelope contract. */
+  private async refresh(refreshToken: string, aud?: string): Promise<Response> {
     await tick(this.random.int(4));
     const fault = this.random.next();
     if (fault < 0.04) throw new TypeError('fetch failed');
@@ -97,16 +112,17 @@ class SimBackend {
     if (fault < 0.09) return Response.json({ message: 'Too many requests.' }, { status: 429 });
     if (fault < 0.11) return new Response('<html>Request blocked</html>', { status: 403, headers: { 'content-type': 'text/html' } });
     const record = this.refreshTokens.get(refreshToken);
-    if (!record) return Response.json({ message: 'Unknown refresh token.', error: 'invalid_grant' }, { status: 401 });
+    if (!record) return Response.json({ message: 'Unknown refresh token.', error: 'invalid_grant' }, { status: aud ? 400 : 401 });
     const family = this.families.get(record.family)!;
     record.redeemedAt.push(this.clock.t);
     if (record.redeemedAt.length > 1 || family.rejected) {
       family.rejected = true;
-      return Response.json({ message: 'Refresh token reuse.', error: 'invalid_grant' }, { status: 401 });
+      return Response.json({ message: 'Refresh token reuse.', error: 'invalid_grant' }, { status: aud ? 400 : 401 });
     }
-    const next = this.issue(record.family);
+    const next = this.issue(record.family, aud);
     // Committed; now and then the answer comes after the BFF's deadline (real time: the deadline is a real timer).
     if (this.random.chance(0.03)) await new Promise((r) => setTimeout(r, LATE_MS));
+    if (aud) return Response.json({ access_token: next.access, token_type: 'Bearer', expires_in: ACCESS_TTL_MS / 1000, refresh_token: next.refresh });
     return Response.json({
       data: {
         token: next.access,
@@ -165,10 +181,12 @@ async function simulate(seed: number): Promise<RunResult> {
   const backend = new SimBackend(clock, random);
   const shared = new ReplicatedStore(now);
   const server = seed % 2 === 0;
+  const apis = seed % 3 === 0;
+  const env = { ...(server ? SERVER : {}), ...(apis ? OAUTH2 : {}) };
   const instances = await Promise.all(
     [0, 1, 2].map(async () => {
       const store = flaky(shared, random, 0.05);
-      const rt = await runtime({ fetch: backend.fetch, store, now, env: server ? SERVER : {} });
+      const rt = await runtime({ fetch: backend.fetch, store, now, env });
       rt.config.refresh.timeoutMs = DEADLINE_MS;
       rt.verifier = flakyVerifier(backend, random, 0.05);
       rt.refresher = createRefresher({
@@ -214,7 +232,8 @@ async function simulate(seed: number): Promise<RunResult> {
       if (client.loggedOut) continue;
       for (let k = 1 + random.int(3); k > 0; k--) {
         const rt = instances[random.int(instances.length)];
-        const path = random.chance(0.7) ? '/api/backend/notes' : '/dashboard';
+        const paths = apis ? ['/api/backend/notes', '/api/files/x', '/api/search/x', '/dashboard'] : ['/api/backend/notes', '/api/backend/notes', '/dashboard'];
+        const path = paths[random.int(paths.length)];
         // Now and then an old tab or a queued request sends an older cookie than the jar now holds.
         const sentCookie = random.chance(0.1) ? client.history[random.int(client.history.length)] : client.cookie;
         requests++;
@@ -258,6 +277,7 @@ describe('refresh simulation: instances, clients, short tokens, faults everywher
   it(`${seeds.length} seeded runs with store failovers: no unasked logout, no expired token upstream, no refresh token redeemed twice`, { timeout: 300_000 }, async () => {
     // The faults make the BFF log a warning each; thousands of them are noise here (their codes are tested elsewhere).
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const info = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const failures: string[] = [];
     let refreshes = 0;
     let requests = 0;
@@ -270,6 +290,7 @@ describe('refresh simulation: instances, clients, short tokens, faults everywher
       if (r.unaskedLogouts || r.expiredSent || r.doubleRedeems) failures.push(`seed ${seed}: ${JSON.stringify(r)}`);
     }
     warn.mockRestore();
+    info.mockRestore();
     expect(failures).toEqual([]);
     // The runs did exercise refresh: most rounds find the access token due.
     expect(refreshes).toBeGreaterThan(seeds.length * 4);

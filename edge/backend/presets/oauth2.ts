@@ -1,6 +1,6 @@
 import { BffError } from '../../errors.ts';
 import { logWarn } from '../../log.ts';
-import type { AdapterFactory, BackendCall, BackendReply, TokenGrant } from '../types.ts';
+import type { AdapterFactory, BackendCall, BackendReply, TokenGrant, TokenTarget } from '../types.ts';
 import { isObject, isSuccess, messageOf, stringField, userFrom } from './read-json.ts';
 import type { AuthenticatedEndpoint, ClientAuthentication } from '../../client-auth/authenticate.ts';
 import { isDpopBound, unboundTokenError } from '../../dpop/bound-token.ts';
@@ -39,7 +39,7 @@ export const oauth2: AdapterFactory = (auth, { backendUrl, client, dpop }) => {
     return { ok: false, error: new BffError('backend_error', 'The sign-in service refused this application. Check its client settings.') };
   },
 
-  refresh: (refreshToken) => call(auth.paths.refresh, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+  refresh: (refreshToken, target) => call(auth.paths.refresh, { grant_type: 'refresh_token', refresh_token: refreshToken, ...targetParams(target) }),
 
   parseRefresh(reply) {
     if (isSuccess(reply)) {
@@ -56,6 +56,14 @@ export const oauth2: AdapterFactory = (auth, { backendUrl, client, dpop }) => {
   logout: ({ accessToken, refreshToken }) => (auth.paths.logout ? call(auth.paths.logout, revocationParams(accessToken, refreshToken)) : null),
   };
 };
+
+/** A token for one API: RFC 8707's `resource`, also as Auth0's `audience`, and the scope. */
+export function targetParams(target: TokenTarget = {}): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (target.resource) params.resource = params.audience = target.resource;
+  if (target.scope) params.scope = target.scope;
+  return params;
+}
 
 /** RFC 7009: revoking the refresh token ends its whole grant (§2.1); without one, the access token is revoked. */
 export function revocationParams(accessToken: string, refreshToken: string | undefined): Record<string, string> {

@@ -1,7 +1,7 @@
 import type { AuthConfig } from '../../config/types.ts';
 import { authenticatedEndpoint, type Discovery } from '../../oidc/discovery.ts';
 import type { AdapterContext, BackendAdapter } from '../types.ts';
-import { oauth2, revocationParams, tokenCall } from './oauth2.ts';
+import { oauth2, revocationParams, targetParams, tokenCall } from './oauth2.ts';
 
 /**
  * An OpenID provider after sign-in (which happens at the provider: oidc/): refresh is RFC 6749's refresh_token grant
@@ -13,9 +13,10 @@ export function oidcAdapter(auth: AuthConfig, context: AdapterContext, discovery
   const { parseRefresh } = oauth2(auth, context);
   return {
     name: 'oidc',
-    async refresh(refreshToken) {
+    async refresh(refreshToken, target) {
       const doc = await discovery.metadata();
-      return tokenCall(context.client, authenticatedEndpoint(doc), doc.token_endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }, context.dpop);
+      const params = { grant_type: 'refresh_token', refresh_token: refreshToken, ...targetParams(target) };
+      return tokenCall(context.client, authenticatedEndpoint(doc), doc.token_endpoint, params, context.dpop);
     },
     parseRefresh,
     async logout({ accessToken, refreshToken }) {
