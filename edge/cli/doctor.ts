@@ -147,12 +147,12 @@ async function backendProbe(config: BffConfig, client: ClientAuthentication, fet
   };
 }
 
-/** The middleware's matcher, as the build compiled it, must cover the auth and backend routes and a protected page. */
+/** The middleware's matcher, as the build compiled it, must cover the auth routes, every API and a protected page. */
 function matcherCheck(config: BffConfig, dir: string): Finding[] {
   const matchers = builtMatchers(dir);
   if (!matchers) return [{ level: 'warn', message: 'No build found (.next): run `next build`, then `next-edge-bff doctor` again to check the middleware matcher.' }];
   if (matchers.length === 0) return [{ level: 'error', message: 'The build has no middleware.ts or proxy.ts: nothing runs the BFF on requests.' }];
-  const paths = [authEndpointPath(config.routes, 'session'), `${config.routes.backend}/x`, ...config.policy.protectedPaths.slice(0, 1)];
+  const paths = [authEndpointPath(config.routes, 'session'), ...config.apis.map((api) => `${api.prefix}/x`), ...config.policy.protectedPaths.slice(0, 1)];
   const missed = paths.filter((path) => !matchers.some((m) => m.test(path)));
   if (missed.length === 0) return [{ level: 'ok', message: `The middleware's matcher covers ${paths.join(', ')}.` }];
   return [{ level: 'error', message: `The middleware's matcher misses ${missed.join(', ')}: those requests would bypass the BFF. Use the matcher from the README.` }];

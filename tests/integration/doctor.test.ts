@@ -36,6 +36,20 @@ describe('next-edge-bff doctor', () => {
     expect(findings.map((f) => f.message).join('\n')).toContain("The middleware's matcher covers /api/auth/session, /api/backend/x, /dashboard.");
   });
 
+  it('an API of BACKENDS outside the matcher is named: its calls would bypass the BFF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bff-doctor-'));
+    try {
+      mkdirSync(join(dir, '.next/server'), { recursive: true });
+      const matchers = [{ regexp: '^/api(?:/.*)?$' }, { regexp: '^/dashboard(?:/.*)?$' }];
+      writeFileSync(join(dir, '.next/server/middleware-manifest.json'), JSON.stringify({ middleware: { '/': { matchers } } }));
+      const BACKENDS = JSON.stringify({ files: { url: envelopeUrl, token: 'user' }, partner: { url: envelopeUrl, token: 'none', prefix: '/partner' } });
+      const findings = await diagnose({ ...base(), BACKEND_URL: envelopeUrl, PROTECTED_PATHS: '/dashboard', BACKENDS }, { dir });
+      expect(errors(findings)).toEqual(["The middleware's matcher misses /partner/x: those requests would bypass the BFF. Use the matcher from the README."]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the wrong preset for the backend is named, with what to check', async () => {
     const findings = await diagnose({ ...base(), BACKEND_URL: simplejwtUrl }, { dir: root });
     expect(errors(findings).join('\n')).toMatch(/answered HTTP 404, which is not how AUTH_PRESET=envelope refuses credentials \(no such endpoint\): check AUTH_PRESET/);
