@@ -277,7 +277,7 @@ describe('refresh simulation: instances, clients, short tokens, faults everywher
   it(`${seeds.length} seeded runs with store failovers: no unasked logout, no expired token upstream, no refresh token redeemed twice`, { timeout: 300_000 }, async () => {
     // The faults make the BFF log a warning each; thousands of them are noise here (their codes are tested elsewhere).
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const info = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
     const failures: string[] = [];
     let refreshes = 0;
     let requests = 0;
