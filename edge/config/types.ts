@@ -194,7 +194,10 @@ export interface ApiConfig {
   /** `<prefix>/x` is proxied to `<url path>/x`. */
   prefix: string;
   token: TokenPolicy;
-  /** The client-credentials token's RFC 8707 `resource` (also sent as Auth0's `audience`) and scope. */
+  /**
+   * The RFC 8707 `resource` (also sent as Auth0's `audience`) and scope of this API's tokens: the user's own for it
+   * (minted from the refresh token, apis/credential.ts) and the app's client-credentials token.
+   */
   resource?: string;
   scope?: string;
   client: ClientTokenConfig;
