@@ -3,22 +3,13 @@ import type { DpopSigner } from '../dpop/signer.ts';
 import { BffError } from '../errors.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { Session } from '../session/types.ts';
-import { usesClientToken } from '../config/apis.ts';
+import { mayUseUser, needsUser, ownUserToken, usesClientToken } from './policies.ts';
 
 /** What a call to an API carries: an access token (with a DPoP proof when it is bound to the app's key), or nothing. */
 export interface Credential {
   token?: string;
   dpop?: DpopSigner;
 }
-
-/** Whether `api` can ever be called without a signed-in user. */
-export const needsUser = (api: ApiConfig) => api.token === 'user';
-
-/** Whether `api` ever sends the user's token (so a session that cannot be checked cannot be called with). */
-export const mayUseUser = (api: ApiConfig) => api.token.startsWith('user');
-
-/** Whether the user's token for `api` is its own, minted from the refresh token for its resource or scope. */
-export const ownUserToken = (api: ApiConfig) => mayUseUser(api) && Boolean(api.resource || api.scope);
 
 export const unauthenticated = () => new BffError('unauthenticated', 'Sign in to use this API.');
 
@@ -43,5 +34,5 @@ export async function credentialFor(
     return { token: token.accessToken, dpop: rt.dpop };
   }
   if (needsUser(api)) return unauthenticated();
-  return usesClientToken(api.token) ? rt.clientTokens.get(api) : {};
+  return usesClientToken(api) ? rt.clientTokens.get(api) : {};
 }

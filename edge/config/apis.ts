@@ -1,5 +1,7 @@
 import { TOKEN_POLICIES, type ApiConfig, type AuthConfig, type RouteConfig, type TokenPolicy } from './types.ts';
 import { isPrefixPath, overlaps, parseChoice, parseInteger, parseUrl } from './parse-values.ts';
+import { mayUseUser, usesClientToken } from '../apis/policies.ts';
+import { isObject } from '../backend/presets/read-json.ts';
 
 /** One API as `BACKENDS` (JSON) or `createBff({ backends })` names it. */
 export interface ApiOptions {
@@ -24,9 +26,6 @@ export interface ApiOptions {
 
 const FIELDS = ['url', 'token', 'prefix', 'resource', 'scope', 'tokenUrl', 'clientId', 'clientSecret', 'timeoutMs', 'bodyLimitBytes'];
 
-/** Policies that may call with the BFF's own token. */
-export const usesClientToken = (policy: TokenPolicy) => policy === 'client' || policy === 'user-or-client';
-
 /**
  * Every API: BACKEND_URL's under `routes.backend` with the user's token (named `backend`), then those of BACKENDS (or
  * the same object in code, which wins). Checked together: no prefix inside another or the auth routes, no misspelt
@@ -49,13 +48,13 @@ export function readApis(
     } catch {
       // reported below
     }
-    if (!isRecord(entries)) problems.push('BACKENDS must be JSON: { "<name>": { "url": "https://…", "token": "user" } }.');
+    if (!isObject(entries)) problems.push('BACKENDS must be JSON: { "<name>": { "url": "https://…", "token": "user" } }.');
   }
   const taken = [routes.auth, routes.loginPage, routes.backend];
-  for (const [name, raw] of Object.entries(isRecord(entries) ? entries : {})) {
+  for (const [name, raw] of Object.entries(isObject(entries) ? entries : {})) {
     const at = `BACKENDS.${name}`;
     const bad = (problem: string) => problems.push(at + problem);
-    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name) || name === 'auth' || name === 'backend' || !isRecord(raw)) {
+    if (!/^[a-z][a-z0-9_-]{0,31}$/.test(name) || name === 'auth' || name === 'backend' || !isObject(raw)) {
       bad(': names are a-z, 0-9, - and _ (not auth or backend), values { "url": "https://…", "token": "user" }.');
       continue;
     }
@@ -85,10 +84,10 @@ export function readApis(
     };
     const { tokenUrl, clientId, clientSecret } = api.client;
     const oauth = auth.preset === 'oauth2' || auth.preset === 'oidc';
-    if ((api.resource || api.scope) && (api.token === 'none' || (api.token.startsWith('user') && !oauth))) {
+    if ((api.resource || api.scope) && (api.token === 'none' || (mayUseUser(api) && !oauth))) {
       bad(': resource and scope shape the tokens of OAuth 2 servers: a "user" policy needs AUTH_PRESET=oauth2 or oidc, "none" sends none.');
     }
-    if (!usesClientToken(api.token)) {
+    if (!usesClientToken(api)) {
       if (tokenUrl || clientId || clientSecret) bad(': tokenUrl, clientId and clientSecret are for client tokens.');
     } else {
       if (!tokenUrl && !oauth) bad(`: set tokenUrl (AUTH_PRESET=${auth.preset} has no token endpoint).`);
@@ -99,5 +98,3 @@ export function readApis(
   }
   return apis;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

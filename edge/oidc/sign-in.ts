@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from '../http/next-response.ts';
 import { loginErrorLocation, seeOther } from '../auth/form-redirect.ts';
-import { ownUserToken } from '../apis/credential.ts';
+import { ownUserToken } from '../apis/policies.ts';
 import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { markPersonal } from '../http/cache-control.ts';

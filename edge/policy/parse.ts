@@ -1,4 +1,5 @@
 import { percentDecoded } from '../http/percent-decode.ts';
+import { isObject } from '../backend/presets/read-json.ts';
 import type { Policy, WindowLimit } from './types.ts';
 
 export type PolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
@@ -9,7 +10,7 @@ export type PolicyResult = { ok: true; policy: Policy } | { ok: false; errors: s
  */
 export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
   const errors: string[] = [];
-  if (!isRecord(doc)) return { ok: false, errors: ['the policy must be a JSON object'] };
+  if (!isObject(doc)) return { ok: false, errors: ['the policy must be a JSON object'] };
   const known = ['protectedPaths', 'refreshSkewSeconds', 'rateLimit', 'maintenance', 'allowedOrigins'];
   for (const key of Object.keys(doc)) if (!known.includes(key)) errors.push(`unknown field "${key}"`);
 
@@ -25,7 +26,7 @@ export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
   }
   if (doc.rateLimit !== undefined) {
     const rl = doc.rateLimit;
-    if (!isRecord(rl)) errors.push('rateLimit must be an object');
+    if (!isObject(rl)) errors.push('rateLimit must be an object');
     else {
       for (const name of ['loginPerIp', 'loginPerIdentifier'] as const) {
         if (rl[name] === undefined) continue;
@@ -41,7 +42,7 @@ export function parsePolicy(doc: unknown, base: Policy): PolicyResult {
   }
   if (doc.maintenance !== undefined) {
     const m = doc.maintenance;
-    if (!isRecord(m) || typeof m.enabled !== 'boolean' || (m.message !== undefined && typeof m.message !== 'string')) {
+    if (!isObject(m) || typeof m.enabled !== 'boolean' || (m.message !== undefined && typeof m.message !== 'string')) {
       errors.push('maintenance must be { enabled: boolean, message?: string }');
     } else {
       policy.maintenance = { enabled: m.enabled, message: typeof m.message === 'string' && m.message ? m.message.slice(0, 500) : base.maintenance.message };
@@ -71,7 +72,7 @@ function protectedPaths(list: string[]): string[] | undefined {
 }
 
 function windowLimit(value: unknown): WindowLimit | undefined {
-  if (!isRecord(value) || !isInt(value.limit, 1, 100_000) || !isInt(value.windowSeconds, 1, 86_400)) return undefined;
+  if (!isObject(value) || !isInt(value.limit, 1, 100_000) || !isInt(value.windowSeconds, 1, 86_400)) return undefined;
   return { limit: value.limit, windowSeconds: value.windowSeconds };
 }
 
@@ -85,7 +86,5 @@ function originOf(value: string): string | undefined {
     return undefined;
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isInt = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;

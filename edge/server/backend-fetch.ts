@@ -1,5 +1,6 @@
 import { headers as incomingHeaders } from 'next/headers';
-import { credentialFor, mayUseUser, needsUser, ownUserToken, unauthenticated } from '../apis/credential.ts';
+import { credentialFor, unauthenticated } from '../apis/credential.ts';
+import { mayUseUser, needsUser, ownUserToken } from '../apis/policies.ts';
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { forwardOptions, forwardToBackend } from '../proxy/forward.ts';

@@ -10,7 +10,7 @@ export function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
 
-/** Small readers for untrusted backend JSON, shared by the presets. */
+/** Small readers for untrusted JSON: backend answers (shared by the presets), policy documents, BACKENDS. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
