@@ -28,6 +28,8 @@ import { planSessionCookies, type CookieWrite } from './session/cookie-writes.ts
 import { readSessionValue, revocationListed } from './session/read.ts';
 import { SESSION_UNKNOWN } from './session/storage/types.ts';
 import type { Session, User } from './session/types.ts';
+import { attributes, traced } from './telemetry/tracing.ts';
+import { urlTemplate } from './telemetry/url-template.ts';
 
 /**
  * What the middleware decided. `respond`: a response to send as is (a redirect to login, a 401, a proxied answer).
@@ -37,7 +39,7 @@ export type Decision =
   | { kind: 'respond'; response: Response; user: User | null }
   | { kind: 'continue'; writes: CookieWrite[]; strip: boolean; user: User | null };
 
-/** What BFF_DEBUG logs for one request: decisions and outcomes, never a token or cookie value. */
+/** What BFF_DEBUG logs and the request's span records: decisions and outcomes, never a token, cookie value or identifier. */
 type Trace = Record<string, string | number | boolean | undefined>;
 
 /** The runtime's `waitUntil` (NextFetchEvent's), when it has one: work that may outlive the response. */
@@ -53,13 +55,22 @@ export async function handle(req: NextRequest, rt: BffRuntime, waitUntil?: WaitU
  * The middleware, as one composition: policy → classify → session → (refresh) → route decision.
  * Runtime-agnostic: Web APIs and next/server only, so it runs on the edge runtime, in Node and from proxy.ts.
  */
-export async function decide(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil): Promise<Decision> {
-  if (!rt.config.debug) return decideTraced(req, rt, waitUntil);
-  const trace: Trace = { rid: requestId(req.headers), method: req.method };
-  const decision = await decideTraced(req, rt, waitUntil, trace);
-  const response = decision.kind === 'respond' ? decision.response : undefined;
-  logDecision({ ...trace, decision: decision.kind, status: response?.status });
-  return decision;
+export function decide(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil): Promise<Decision> {
+  // One span per request (`bff.middleware`): the refresh, store calls and proxied call under it are its children.
+  return traced('bff.middleware', { 'http.request.method': req.method }, async (span) => {
+    const recording = span.isRecording();
+    if (!rt.config.debug && !recording) return decideTraced(req, rt, waitUntil);
+    const trace: Trace = {};
+    const decision = await decideTraced(req, rt, waitUntil, trace);
+    const status = decision.kind === 'respond' ? decision.response.status : undefined;
+    if (recording) {
+      span.setAttributes(
+        attributes({ 'bff.route': trace.route, 'bff.session': trace.session, 'bff.refresh.outcome': trace.refresh, 'bff.decision': decision.kind, 'http.response.status_code': status }),
+      );
+    }
+    if (rt.config.debug) logDecision({ rid: requestId(req.headers), method: req.method, ...trace, decision: decision.kind, status });
+    return decision;
+  });
 }
 
 async function decideTraced(req: NextRequest, rt: BffRuntime, waitUntil?: WaitUntil, trace?: Trace): Promise<Decision> {
@@ -167,7 +178,7 @@ async function proxy(req: NextRequest, rt: BffRuntime, policy: Policy, session: 
   if (csrf) return withCookies(errorResponse(csrf), writes);
   const target = backendTarget(api.url, pathname.slice(api.prefix.length), req.nextUrl.search);
   if (target instanceof BffError) return withCookies(errorResponse(target), writes);
-  if (trace) trace.target = target.pathname;
+  if (trace) trace.target = urlTemplate(target.pathname);
   // Never a token known to be dead: 503 with Retry-After until a refresh succeeds.
   const credential = await credentialFor(api, session, rt, refreshError);
   if (credential instanceof BffError) return withCookies(errorResponse(credential), writes);

@@ -1,3 +1,5 @@
+import { remember, type Fact } from './diagnostics/recent-events.ts';
+
 /**
  * The only logger of edge/: one JSON line per event, with a code from this vocabulary and a few scalar facts.
  * Callers never pass a token, cookie value, password or a third-party error message (which may quote any of them):
@@ -46,13 +48,13 @@ export type LogEvent =
   | 'dpop_token_unbound'
   | 'config_invalid';
 
-type Fact = string | number | boolean | undefined;
-
-/** One JSON line per event, at the console method of its level. */
+/** One JSON line per event, at the console method of its level; warnings and errors are kept for `<auth>/diagnostics`. */
 const logAt =
   (level: 'warn' | 'error' | 'info') =>
-  (event: LogEvent, facts: Record<string, Fact> = {}): void =>
+  (event: LogEvent, facts: Record<string, Fact> = {}): void => {
+    if (level !== 'info') remember(level, event, facts);
     console[level](JSON.stringify({ level, source: 'bff', event, ...facts }));
+  };
 
 export const logWarn = logAt('warn');
 export const logError = logAt('error');

@@ -8,6 +8,7 @@ import { BffError } from '../errors.ts';
 import { safeNextPath } from '../guard/safe-next.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { logWarn } from '../log.ts';
+import { noteOnActiveSpan, traced } from '../telemetry/tracing.ts';
 import { redactedUrl } from '../config/parse-values.ts';
 import type { Policy } from '../policy/types.ts';
 import { clientIp } from '../ratelimit/client-ip.ts';
@@ -31,20 +32,33 @@ import { startSession } from './new-session.ts';
  * (ratelimit/login-limiter.ts); a success marks the browser as a known device for that identifier. Failures keep the
  * backend's status, message and field errors.
  */
-export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
+export function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
+  // The span says how the sign-in ended (`bff.sign_in.outcome`: `succeeded` or the error's code) and the limiter's
+  // verdict (ratelimit/login-limiter.ts); never who signed in.
+  return traced('bff.sign_in', { 'bff.auth.preset': rt.config.auth.preset }, () => passwordSignIn(req, rt, policy));
+}
+
+async function passwordSignIn(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
   const { config } = rt;
+  const refuse = (error: BffError) => {
+    noteOnActiveSpan({ 'bff.sign_in.outcome': error.code });
+    return errorResponse(error);
+  };
   const csrf = csrfError(req, config);
-  if (csrf) return errorResponse(csrf);
-  if (policy.maintenance.enabled) return errorResponse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 }));
+  if (csrf) return refuse(csrf);
+  if (policy.maintenance.enabled) return refuse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 }));
 
   const form = await readLoginForm(req, config.loginBodyLimitBytes);
-  if (form instanceof BffError) return errorResponse(form);
+  if (form instanceof BffError) return refuse(form);
   const { login: loginCall, parseLogin } = rt.adapter;
   // A custom adapter may have no password login at all.
-  if (!loginCall || !parseLogin) return errorResponse(new BffError('bad_request', 'This app has no password sign-in.'));
+  if (!loginCall || !parseLogin) return refuse(new BffError('bad_request', 'This app has no password sign-in.'));
 
-  const fail = (error: BffError) =>
-    form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next)) : errorResponse(error);
+  const fail = (error: BffError) => {
+    if (!form.isForm) return refuse(error);
+    noteOnActiveSpan({ 'bff.sign_in.outcome': error.code });
+    return seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next));
+  };
 
   const dropped = droppedCookieError(req, config);
   if (dropped) return fail(dropped);
@@ -64,6 +78,7 @@ export async function login(req: NextRequest, rt: BffRuntime, policy: Policy): P
 
   const sealed = await startSession(session, rt, req);
   if (sealed instanceof BffError) return fail(sealed);
+  noteOnActiveSpan({ 'bff.sign_in.outcome': 'succeeded' });
   const writes = planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name));
   const res = form.isForm ? new NextResponse(null, seeOther(req, config, safeNextPath(form.next))) : NextResponse.json({ user: session.user });
   setResponseCookies(res, writes);

@@ -6,6 +6,7 @@ import { finishSignIn } from '../oidc/callback.ts';
 import type { OidcContext } from '../oidc/context.ts';
 import { startSignIn } from '../oidc/sign-in.ts';
 import type { BffRuntime } from '../runtime.ts';
+import { diagnostics } from '../diagnostics/endpoint.ts';
 import { clientJwks } from './client-jwks.ts';
 import { authEndpointFor, type AuthEndpoint } from './endpoints.ts';
 import { login } from './login.ts';
@@ -27,6 +28,7 @@ const HANDLERS: Record<AuthEndpoint, Handler> = {
   callback: oidcOnly(finishSignIn),
   'backchannel-logout': oidcOnly(backchannelLogout),
   jwks: async (_req, rt) => clientJwks(rt.client),
+  diagnostics,
 };
 
 /** Answers `<routes.auth>/<endpoint>` from one catch-all route file; anything else is a JSON 404 or 405. */

@@ -3,12 +3,14 @@ import { runHook, type LogoutEvent } from '../hooks.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { Session } from '../session/types.ts';
+import { record } from '../telemetry/metrics.ts';
 
 /**
  * What follows a session's end by its user, whichever session asked: the hook is told, and the backend revokes its
  * tokens where the preset can (best effort, bounded by LOGOUT_TIMEOUT_MS; the session is gone here either way).
  */
 export async function sessionEnded(session: Session, rt: BffRuntime, reason: LogoutEvent['reason']): Promise<void> {
+  record.sessionEnded(reason);
   await runHook(rt.hooks, 'onLogout', { user: session.user, sessionId: session.sid, reason });
   try {
     const call = await rt.adapter.logout(session);

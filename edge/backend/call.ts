@@ -1,6 +1,7 @@
 import { BffError } from '../errors.ts';
 import { isObject, stringField } from './presets/read-json.ts';
 import type { BackendCall, BackendReply } from './types.ts';
+import { injectTraceContext } from '../telemetry/tracing.ts';
 
 /**
  * Performs a described call against the backend base URL with a deadline.
@@ -16,6 +17,8 @@ export async function callBackend(
   const signal = AbortSignal.timeout(timeoutMs);
   const attempt = async (): Promise<BackendReply & { headers: Headers }> => {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    // The sign-in, refresh or revocation joins the trace it is part of (a no-op without an OpenTelemetry SDK).
+    injectTraceContext(headers);
     if (call.dpop) headers.dpop = await call.dpop.signer.proof(call.method, url, call.dpop.accessToken);
     try {
       const res = await fetchImpl(url, { method: call.method, headers, body: call.body, redirect: 'manual', cache: 'no-store', signal });

@@ -9,6 +9,7 @@ import type { Policy } from '../policy/types.ts';
 import type { EdgeConfigConfig } from '../policy/types.ts';
 import { isPrefixPath, overlaps, parseBool, parseChoice, parseInteger, parseUrl, redactedUrl } from './parse-values.ts';
 import { readStore } from './store.ts';
+import { readDiagnostics } from './diagnostics.ts';
 import type { AuthConfig, BffConfig, JwtVerificationConfig, OidcConfig, PresetName, RouteConfig, SessionConfig } from './types.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -90,6 +91,7 @@ export function loadConfig(env: Env, code: CodeConfig = {}): BffConfig {
     rateLimitTimeoutMs: int('RATE_LIMIT_TIMEOUT_MS', DEFAULTS.rateLimitTimeoutMs, 50),
     routes,
     debug: parseBool(read('BFF_DEBUG'), 'BFF_DEBUG', false, problems),
+    diagnostics: readDiagnostics(read, env.NODE_ENV, problems),
     backendTimeoutMs: timeoutMs,
     proxy: { bodyLimitBytes },
     logoutTimeoutMs: int('LOGOUT_TIMEOUT_MS', DEFAULTS.logoutTimeoutMs, 100),

@@ -205,6 +205,12 @@ export interface ApiConfig {
   bodyLimitBytes: number;
 }
 
+export interface DiagnosticsConfig {
+  enabled: boolean;
+  /** BFF_DIAGNOSTICS_TOKEN: when set, the report is shown only to `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
 export interface BffConfig {
   /** Base URL of the external API; `/api/backend/x` maps to `<backendUrl path>/x`. */
   backendUrl: URL;
@@ -230,6 +236,8 @@ export interface BffConfig {
   routes: RouteConfig;
   /** BFF_DEBUG: one log line per middleware decision (never a token or cookie value). */
   debug: boolean;
+  /** `<auth>/diagnostics` (config/diagnostics.ts). */
+  diagnostics: DiagnosticsConfig;
   backendTimeoutMs: number;
   proxy: ProxyConfig;
   logoutTimeoutMs: number;

@@ -4,6 +4,7 @@ import { digestKey } from '../crypto/digest-key.ts';
 import { BffError } from '../errors.ts';
 import { NO_STORE } from '../http/cache-control.ts';
 import { logWarn } from '../log.ts';
+import { record } from '../telemetry/metrics.ts';
 import { readLimitedBody } from '../request/read-body.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { OidcContext } from './context.ts';
@@ -55,6 +56,7 @@ export async function backchannelLogout(req: NextRequest, rt: BffRuntime, oidc: 
     return refuse('This logout token was already used.');
   }
   await rt.revocations.endProviderSessions(sid ? { sid, at: rt.now() } : { sub, at: rt.now() });
+  record.sessionEnded('backchannel_logout');
   return new Response(null, { status: 200, headers: { 'cache-control': NO_STORE } });
 }
 

@@ -9,6 +9,7 @@ import { BffError } from '../errors.ts';
 import { setResponseCookies } from '../http/session-cookies.ts';
 import { failureKind, logWarn } from '../log.ts';
 import type { BffRuntime } from '../runtime.ts';
+import { noteOnActiveSpan, traced } from '../telemetry/tracing.ts';
 import { planSessionCookies } from '../session/cookie-writes.ts';
 import type { Session, User } from '../session/types.ts';
 import { isDpopBound, unboundTokenError } from '../dpop/bound-token.ts';
@@ -25,7 +26,11 @@ import { oidcUser } from './user-claims.ts';
  * signature, at_hash); the session is the same encrypted cookie as every preset's. Every failure, the provider's own
  * (`access_denied`, `login_required`) included, lands on the login page with a message, never a 500.
  */
-export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
+export function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
+  return traced('bff.sign_in', { 'bff.auth.preset': 'oidc' }, () => callback(req, rt, oidc));
+}
+
+async function callback(req: NextRequest, rt: BffRuntime, oidc: OidcContext): Promise<Response> {
   const { config } = rt;
   const cookie = transactionCookie(config.cookie, req.nextUrl.searchParams.get('state') ?? '');
   const tx = await openTransaction(req.cookies.get(cookie.name)?.value, rt.keyring, rt.now());
@@ -34,7 +39,11 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
     out.cookies.set(cookie.name, '', { ...cookie.options, maxAge: 0 });
     return out;
   };
-  const fail = (code: string) => done(seeOther(req, config, loginErrorLocation(config.routes.loginPage, { code }, tx?.next)));
+  const fail = (code: string) => {
+    // The provider's OAuth error code (`access_denied`…) or ours: a word, never its description.
+    noteOnActiveSpan({ 'bff.sign_in.outcome': /^[a-z_]{1,40}$/.test(code) ? code : 'error' });
+    return done(seeOther(req, config, loginErrorLocation(config.routes.loginPage, { code }, tx?.next)));
+  };
   if (!tx) return fail('state_mismatch');
 
   let session: Session;
@@ -93,6 +102,7 @@ export async function finishSignIn(req: NextRequest, rt: BffRuntime, oidc: OidcC
 
   const sealed = await startSession(session, rt, req);
   if (sealed instanceof BffError) return fail(sealed.code);
+  noteOnActiveSpan({ 'bff.sign_in.outcome': 'succeeded' });
   const res = done(seeOther(req, config, tx.next));
   setResponseCookies(res, planSessionCookies(config.cookie, sealed, session.refreshExpiresAt, req.cookies.getAll().map((c) => c.name)));
   return res;

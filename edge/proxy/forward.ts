@@ -5,8 +5,13 @@ import { discard, hasNoBody, type Forwarder, type Upstream } from './upstream.ts
 import { BffError } from '../errors.ts';
 import { errorResponse } from '../http/error-response.ts';
 import { clientResponseHeaders, type ResponseHeaderRules } from './response-headers.ts';
+import { clock, record, secondsSince } from '../telemetry/metrics.ts';
+import { failed, injectTraceContext, SpanKind, traced } from '../telemetry/tracing.ts';
+import { urlTemplate } from '../telemetry/url-template.ts';
 
 export interface ForwardOptions extends ResponseHeaderRules {
+  /** The API's configured name (BACKENDS; `backend` for BACKEND_URL): in traces and metrics. */
+  api: string;
   timeoutMs: number;
   forward: Forwarder;
 }
@@ -14,6 +19,7 @@ export interface ForwardOptions extends ResponseHeaderRules {
 /** One API's forwarding settings; `publicBase` is the origin the browser addressed (APP_URL wins when set). */
 export function forwardOptions(api: ApiConfig, config: BffConfig, forwarder: Forwarder, publicBase: URL | string): ForwardOptions {
   return {
+    api: api.name,
     timeoutMs: api.timeoutMs,
     forward: forwarder,
     sessionCookie: config.cookie.name,
@@ -23,12 +29,50 @@ export function forwardOptions(api: ApiConfig, config: BffConfig, forwarder: For
 }
 
 /**
+ * The proxied call in a client span (`GET /notes/{id}`: method, API, path template, status, bytes, time to the
+ * answer's headers), its duration in `bff.proxy.duration`, and the trace's `traceparent` sent along, so the API's own
+ * spans join the trace.
+ */
+export function forwardToBackend(
+  method: string,
+  target: URL,
+  headers: Headers,
+  body: Uint8Array<ArrayBuffer> | undefined,
+  credential: Credential,
+  options: ForwardOptions,
+): Promise<Response> {
+  const template = urlTemplate(target.pathname);
+  const facts = { 'http.request.method': method, 'bff.api': options.api, 'url.template': template, 'server.address': target.hostname };
+  return traced(
+    `${method} ${template}`,
+    facts,
+    async (span) => {
+      injectTraceContext(headers);
+      const started = clock();
+      const response = await forwardUntraced(method, target, headers, body, credential, options);
+      const seconds = secondsSince(started);
+      const { status } = response;
+      record.proxied(seconds, { 'bff.api': options.api, 'http.request.method': method, 'bff.status_class': `${Math.floor(status / 100)}xx` });
+      if (span.isRecording()) {
+        const bytes = response.headers.get('content-length');
+        span.setAttributes({ 'http.response.status_code': status, 'bff.proxy.time_to_headers_ms': Math.round(seconds * 1000) });
+        if (bytes !== null) span.setAttribute('http.response.body.size', Number(bytes));
+        // A client span's 4xx and 5xx are failures (OpenTelemetry's HTTP conventions).
+        if (status >= 400) failed(span, String(status));
+      }
+      return response;
+    },
+    { kind: SpanKind.CLIENT },
+  );
+}
+
+/**
  * Calls the backend from the middleware itself and hands its answer back (streamed, or whole when it is short), so
  * the backend's address never reaches the client (Next's external rewrite would announce it in
  * `x-middleware-rewrite`), failures become JSON 502/503/504 instead of Next's bare 500, and no middleware header
  * (Set-Cookie included) is copied upstream.
  */
-export async function forwardToBackend(
+async function forwardUntraced(
   method: string,
   target: URL,
   headers: Headers,

@@ -27,6 +27,11 @@ const DROP = new Set([
   'fastly-client-ip',
   'fly-client-ip',
   'cdn-loop',
+  // Trace context is the BFF's to establish (telemetry/tracing.ts): a client's own would choose the backend's trace ids
+  // and carry baggage of its choosing.
+  'traceparent',
+  'tracestate',
+  'baggage',
 ]);
 
 /**

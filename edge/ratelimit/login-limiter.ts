@@ -6,6 +6,8 @@ import { failureKind, logWarn } from '../log.ts';
 import type { Policy, WindowLimit } from '../policy/types.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { RedisCommands } from '../store/commands.ts';
+import { record } from '../telemetry/metrics.ts';
+import { noteOnActiveSpan } from '../telemetry/tracing.ts';
 import { deviceIdentifierKey, knows, type Device } from './device-cookie.ts';
 import { identifierForLimits, networkForLimits } from './keys.ts';
 import { memorySlidingWindow } from './memory.ts';
@@ -27,6 +29,17 @@ export interface LoginLimiter {
    * counts as known only for the exact identifier that signed in from it (device-cookie.ts).
    */
   reserve(ip: string, identifier: string, device: Device | null, policy: Policy): Promise<BffError | LoginAttempt>;
+}
+
+/** Which limit refused a sign-in, in traces (`bff.rate_limit.limit`) and in `bff.login.refused`. */
+type LimitName = 'in_flight' | 'network' | 'identifier_device' | 'identifier_network' | 'identifier';
+
+/** A window an attempt counts against, the key it counts under, and the limit's name. */
+type Reservation = [WindowLimiter, string, LimitName];
+
+function refusedBy(limit: LimitName): void {
+  record.loginRefused(limit);
+  noteOnActiveSpan({ 'bff.rate_limit.verdict': 'refused', 'bff.rate_limit.limit': limit });
 }
 
 /** The identifier as the limiter counts it: folded (ratelimit/keys.ts) and hashed. */
@@ -73,20 +86,21 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
   };
   const inFlight = new Map<string, number>();
 
-  /** The identifier windows this attempt reserves on, with their keys. */
-  async function identifierWindows(ip: string, who: string, known: Device | null, policy: Policy): Promise<[WindowLimiter, string][]> {
+  /** The identifier windows this attempt reserves on, with their keys and the limit's name in telemetry. */
+  async function identifierWindows(ip: string, who: string, known: Device | null, policy: Policy): Promise<Reservation[]> {
     const perIdentifier = policy.rateLimit.loginPerIdentifier;
-    if (known) return [[windowFor('id-dev', perIdentifier), await digestKey(`${who}|${known.id}`)]];
+    if (known) return [[windowFor('id-dev', perIdentifier), await digestKey(`${who}|${known.id}`), 'identifier_device']];
     return [
-      [windowFor('id-net', perIdentifier), await digestKey(`${who}|${networkForLimits(ip)}`)],
-      [windowFor('id', { ...perIdentifier, limit: perIdentifier.limit * DEFAULTS.identifierSpreadFactor }), who],
+      [windowFor('id-net', perIdentifier), await digestKey(`${who}|${networkForLimits(ip)}`), 'identifier_network'],
+      [windowFor('id', { ...perIdentifier, limit: perIdentifier.limit * DEFAULTS.identifierSpreadFactor }), who, 'identifier'],
     ];
   }
 
-  const refundAll = (held: [WindowLimiter, string][]) =>
+  const refundAll = (held: Reservation[]) =>
     Promise.all(held.map(([w, k]) => w.refund(k))).catch((error) => logWarn('rate_limit_count_failed', { reason: failureKind(error) }));
 
-  const tooMany = (results: LimitResult[]) => {
+  const tooMany = (limit: LimitName, results: LimitResult[]) => {
+    refusedBy(limit);
     const retryAfter = Math.max(1, Math.ceil((Math.max(...results.map((r) => r.resetAt)) - now()) / 1000));
     return new BffError('rate_limited', `Too many attempts, try again in ${retryAfter} s.`, { retryAfter });
   };
@@ -98,6 +112,7 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
       // A known device has its own in-flight slots: strangers' attempts in flight never hold its owner back.
       const slot = known ? `${who}|${known.id}` : who;
       if ((inFlight.get(slot) ?? 0) >= DEFAULTS.loginConcurrencyPerIdentifier) {
+        refusedBy('in_flight');
         return new BffError('rate_limited', 'Too many attempts, try again in 1 s.', { retryAfter: 1 });
       }
       inFlight.set(slot, (inFlight.get(slot) ?? 0) + 1);
@@ -106,12 +121,12 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
         if (n > 0) inFlight.set(slot, n);
         else inFlight.delete(slot);
       };
-      let held: [WindowLimiter, string][] = [];
+      let held: Reservation[] = [];
       try {
         const network = await windowFor('ip', policy.rateLimit.loginPerIp).limit(networkForLimits(ip));
         if (!network.success) {
           release();
-          return tooMany([network]);
+          return tooMany('network', [network]);
         }
         const reservations = await identifierWindows(ip, who, known, policy);
         const results = await Promise.allSettled(reservations.map(([w, k]) => w.limit(k)));
@@ -122,15 +137,18 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
         if (refused.length) {
           await refundAll(held);
           release();
-          return tooMany(refused);
+          return tooMany(reservations[results.findIndex((r) => !(r as PromiseFulfilledResult<LimitResult>).value.success)][2], refused);
         }
       } catch (error) {
         await refundAll(held);
         release();
         logWarn('rate_limit_unavailable', { reason: failureKind(error), policy: policy.rateLimit.onError });
+        noteOnActiveSpan({ 'bff.rate_limit.verdict': `unavailable_${policy.rateLimit.onError}` });
         if (policy.rateLimit.onError === 'open') return { settle: async () => undefined };
+        record.loginRefused('unavailable');
         return new BffError('rate_limit_unavailable', 'Sign-in is temporarily unavailable. Try again shortly.', { retryAfter: 5 });
       }
+      noteOnActiveSpan({ 'bff.rate_limit.verdict': 'allowed' });
       let settled = false;
       return {
         async settle(outcome) {

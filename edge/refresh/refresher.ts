@@ -17,6 +17,8 @@ import { coordinatedRefresh } from './cross-instance.ts';
 import { accessExpired, apiTokenDue, refreshDue, renewalDue } from './due.ts';
 import { unavailable, type RefreshOutcome } from './outcome.ts';
 import { SingleFlight } from './single-flight.ts';
+import { clock, record, secondsSince } from '../telemetry/metrics.ts';
+import { attributes, traced, type SpanFacts } from '../telemetry/tracing.ts';
 
 export type { RefreshOutcome } from './outcome.ts';
 
@@ -34,6 +36,15 @@ export interface RefreshOptions {
 
 /** An API whose token is minted from the session's refresh token, by name. */
 export type ApiTarget = TokenTarget & { name: string };
+
+/**
+ * How this request came by its outcome, in traces and metrics: it called the backend (`redeemed`), it waited for
+ * another instance's redemption through the store (`waited`), or it shared one in flight or just done in this
+ * instance (`joined`). Over successor hops, the most involved role counts.
+ */
+type Role = 'redeemed' | 'waited' | 'joined';
+const ROLES: readonly Role[] = ['joined', 'waited', 'redeemed'];
+const mostInvolved = (a: Role | undefined, b: Role): Role => (a && ROLES.indexOf(a) > ROLES.indexOf(b) ? a : b);
 
 /** What one redemption asks for: the session's own access token, and tokens for these APIs, in that order. */
 interface Steps {
@@ -87,7 +98,10 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     if (outcome.kind === 'refreshed' && persist) await persist(outcome).catch(() => logWarn('session_persist_failed'));
     const event = { user: outcome.kind === 'refreshed' ? outcome.session.user : session.user, sessionId: session.sid };
     if (outcome.kind === 'refreshed') await runHook(hooks, 'onRefresh', event);
-    if (outcome.kind === 'rejected') await runHook(hooks, 'onLogout', { ...event, reason: 'refresh_rejected' });
+    if (outcome.kind === 'rejected') {
+      record.sessionEnded('refresh_rejected');
+      await runHook(hooks, 'onLogout', { ...event, reason: 'refresh_rejected' });
+    }
     return outcome;
   }
 
@@ -111,14 +125,25 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     return sealFitting(next, steps.calling);
   }
 
-  async function grant(session: Session, refreshToken: string, target?: ApiTarget): Promise<Session | RefreshOutcome> {
+  /** One grant at the token endpoint, in a span of its own: which API, the status, refreshed, rejected or transient. */
+  function grant(session: Session, refreshToken: string, target?: ApiTarget): Promise<Session | RefreshOutcome> {
+    return traced('bff.refresh.grant', { 'bff.api': target?.name ?? 'session' }, async (span) => {
+      const result = await grantUntraced(session, refreshToken, target, (facts) => span.setAttributes(facts));
+      span.setAttribute('bff.refresh.result', 'accessToken' in result ? 'refreshed' : result.kind === 'rejected' ? 'rejected' : 'transient');
+      return result;
+    });
+  }
+
+  async function grantUntraced(session: Session, refreshToken: string, target: ApiTarget | undefined, note: (facts: Record<string, string | number>) => void): Promise<Session | RefreshOutcome> {
     try {
       // Lifetimes (`expires_in`) count from when the grant was asked for: an answer heard late must not outlive the token.
       const sentAt = now();
       // Not the request's deadline: a backend that commits a rotation and answers late must still be heard.
       const reply = await callBackend(config.backendUrl, await adapter.refresh(refreshToken, target), config.refresh.callTimeoutMs, fetchImpl);
       const parsed = adapter.parseRefresh(reply);
+      note({ 'http.response.status_code': reply.status });
       if (!parsed.ok) {
+        note({ 'bff.refresh.reason': parsed.reason });
         logWarn(parsed.kind === 'rejected' ? 'refresh_rejected' : 'refresh_failed', { reason: parsed.reason, status: reply.status, api: target?.name });
         return parsed.kind === 'rejected' && !target ? { kind: 'rejected' } : unavailable();
       }
@@ -174,7 +199,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     sleep,
   };
 
-  async function once(session: Session, maxSkewMs: number, options: RefreshOptions): Promise<RefreshOutcome> {
+  async function once(session: Session, maxSkewMs: number, options: RefreshOptions, seen: { role?: Role }): Promise<RefreshOutcome> {
     const token = session.refreshToken;
     if (!token) return accessExpired(session, now()) ? { kind: 'rejected' } : unavailable();
     const key = await digestKey(token);
@@ -182,37 +207,63 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     const due = apis.filter((api) => apiTokenDue(session, api.name, now(), maxSkewMs));
     // Only what is due; without an API to mint for, the session's own token (also when upstream verification refused it).
     const steps = { main: due.length === 0 || refreshDue(session, now(), maxSkewMs), apis: due, calling: apis };
-    const run = () => redeem(session, token, steps, options.persist);
+    let led = false;
+    let redeemed = false;
+    const run = () => {
+      redeemed = true;
+      return redeem(session, token, steps, options.persist);
+    };
     // A kept outcome that did not rotate the token and lacks what this request needs (a non-rotating backend, another
     // request's APIs) is no answer here: the same, unspent, token is redeemed again.
     const serves = (o: RefreshOutcome) => o.kind !== 'refreshed' || o.session.refreshToken !== token || !renewalDue(o.session, now(), maxSkewMs, apis);
-    return flight.run(key, () => (coordination ? coordinatedRefresh(key, session, run, coordination, serves) : run()), serves);
+    const lead = () => {
+      led = true;
+      return coordination ? coordinatedRefresh(key, session, run, coordination, serves) : run();
+    };
+    const outcome = await flight.run(key, lead, serves);
+    seen.role = mostInvolved(seen.role, redeemed ? 'redeemed' : led ? 'waited' : 'joined');
+    return outcome;
   }
 
-  async function chain(session: Session, maxSkewMs: number, options: RefreshOptions): Promise<RefreshOutcome> {
+  async function chain(session: Session, maxSkewMs: number, options: RefreshOptions, seen: { role?: Role }): Promise<RefreshOutcome> {
     const { apis = [] } = options;
-    let outcome = await once(session, maxSkewMs, options);
+    let outcome = await once(session, maxSkewMs, options, seen);
     for (let hop = 1; outcome.kind === 'refreshed' && renewalDue(outcome.session, now(), maxSkewMs, apis); hop++) {
       if (hop >= DEFAULTS.maxSuccessorHops) return unavailable(outcome);
-      const next = await once(outcome.session, maxSkewMs, options);
+      const next = await once(outcome.session, maxSkewMs, options, seen);
       if (next.kind === 'unavailable') return unavailable(outcome);
       outcome = next;
     }
     return outcome;
   }
 
-  return {
-    async refresh(session, maxSkewMs, options = {}) {
-      const work = chain(session, maxSkewMs, options);
+  /**
+   * The request's view of a refresh, in a span and `bff.refresh.duration`: its outcome, its role, and whether the
+   * answer came after this request stopped waiting (`bff.refresh.late`: the outcome is still kept, and counted when it lands).
+   */
+  function refresh(session: Session, maxSkewMs: number, options: RefreshOptions = {}): Promise<RefreshOutcome> {
+    return traced('bff.refresh', { 'bff.refresh.apis': options.apis?.length || undefined }, async (span) => {
+      const started = clock();
+      const seen: { role?: Role } = {};
+      const facts = (outcome: RefreshOutcome, late?: boolean): SpanFacts => ({ 'bff.refresh.outcome': outcome.kind, 'bff.refresh.role': seen.role, 'bff.refresh.late': late });
+      const work = chain(session, maxSkewMs, options, seen);
       const outcome = await withDeadline(work, config.refresh.timeoutMs);
-      if (outcome) return outcome;
+      if (outcome) {
+        span.setAttributes(attributes(facts(outcome)));
+        record.refresh(secondsSince(started), facts(outcome));
+        return outcome;
+      }
       // This request answers "try again"; the call goes on, and its outcome serves the next request (single-flight,
       // the store) and is persisted as soon as it arrives.
       logWarn('refresh_slow', { waitedMs: config.refresh.timeoutMs, continuing: true });
-      options.waitUntil?.(work);
+      span.setAttributes({ 'bff.refresh.outcome': 'unavailable', 'bff.refresh.late': true });
+      const landed = work.then((late) => record.refresh(secondsSince(started), facts(late, true)));
+      options.waitUntil?.(landed);
       return unavailable();
-    },
-  };
+    });
+  }
+
+  return { refresh };
 }
 
 /** The work's result, or undefined when `ms` pass first (the work is not cancelled). */

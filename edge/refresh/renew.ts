@@ -1,6 +1,7 @@
 import type { BffError } from '../errors.ts';
 import type { BffRuntime } from '../runtime.ts';
 import type { Session } from '../session/types.ts';
+import { record } from '../telemetry/metrics.ts';
 import { accessExpired, renewalDue } from './due.ts';
 import type { RefreshOutcome } from './outcome.ts';
 import type { RefreshOptions } from './refresher.ts';
@@ -38,7 +39,11 @@ export async function renewIfDue(value: string, presented: Session, rt: RenewDep
   const session = newest?.session ?? presented;
   const cookie = newest && rt.sessions.cookieFor(value, presented, newest);
   if (newest && !due(session)) return { session, cookie, outcome: 'refreshed' };
-  if (!session.refreshToken) return verdict === 'invalid' || accessExpired(session, rt.now()) ? { ended: 'expired' } : { session, cookie };
+  if (!session.refreshToken) {
+    if (verdict !== 'invalid' && !accessExpired(session, rt.now())) return { session, cookie };
+    record.sessionEnded('expired');
+    return { ended: 'expired' };
+  }
   if (!(await options.mayRefresh())) return { session, cookie };
   const outcome = await rt.refresher.refresh(session, skewMs, {
     persist: (next) => rt.sessions.renewed(value, next),

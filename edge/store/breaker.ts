@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../config/defaults.ts';
 import { StoreError } from '../errors.ts';
 import { logWarn } from '../log.ts';
+import { record } from '../telemetry/metrics.ts';
 import type { RedisCommands } from './commands.ts';
 
 /**
@@ -31,13 +32,17 @@ export function withBreaker(inner: RedisCommands, now: () => number = Date.now):
     try {
       const result = await run();
       failures = 0;
+      if (openUntil > 0) record.breaker(false);
       openUntil = 0;
       return result;
     } catch (error) {
       const failure = StoreError.from(error);
       report(failure);
       if (failure.kind !== 'reply' && ++failures >= DEFAULTS.storeBreakerFailures) {
-        if (openUntil === 0) logWarn('store_breaker_open', { coolDownMs: DEFAULTS.storeBreakerCoolDownMs });
+        if (openUntil === 0) {
+          logWarn('store_breaker_open', { coolDownMs: DEFAULTS.storeBreakerCoolDownMs });
+          record.breaker(true);
+        }
         openUntil = now() + DEFAULTS.storeBreakerCoolDownMs;
       }
       throw failure;

@@ -26,7 +26,7 @@ declare module '*/scripts/lib/variant.mjs' {
 
 declare module '*/scripts/lib/middleware-size.mjs' {
   export const MIDDLEWARE_GZIP_BUDGET: number;
-  export function middlewareBytes(dir: string): { raw: number; gzip: number; files: string[] };
+  export function middlewareBytes(dir: string): { raw: number; gzip: number; files: string[]; instrumentation: number };
 }
 
 declare module '*/scripts/lib/cloudflare.mjs' {
