@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { freePort, startProcess, waitForHttp, type Proc } from '../../scripts/lib/processes.mjs';
 import { clientFor, CookieJar, sleep } from '../helpers/client';
@@ -140,7 +143,7 @@ describe('OpenTelemetry exported from next start (edge middleware, two instances
 /** Two redis-servers, the second a replica of the first: every write to it is refused with READONLY. */
 async function startReadOnlyRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const [masterPort, replicaPort] = [await freePort(), await freePort()];
-  const base = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const base = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', mkdtempSync(join(tmpdir(), 'readonly-redis-'))];
   const procs: Proc[] = [
     startProcess(`redis ${masterPort}`, 'redis-server', ['--port', String(masterPort), ...base]),
     startProcess(`redis ${replicaPort}`, 'redis-server', ['--port', String(replicaPort), '--replicaof', '127.0.0.1', String(masterPort), ...base]),
