@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCloudflareVariant, workerStartup } from '../lib/cloudflare.mjs';
 import { MIDDLEWARE_GZIP_BUDGET, middlewareBytes } from '../lib/middleware-size.mjs';
-import { freePort, root, startApp, startBackend, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
+import { freePort, root, startApp, startBackend, startProcess, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
 import { median, medianInterval, verdict } from './stats.mjs';
 import { cpuMicros } from './cpu.mjs';
 import { refreshStorm } from './storm.mjs';
@@ -41,6 +41,10 @@ const COMPARISONS = {
   // AUTH_DPOP=1 against the example backend's oauth2 mode: a signed proof per proxied call (and the backend's check of
   // it, in the throughput) against a bearer token from the same backend. CPU: the BFF's own.
   dpop_proxy_vs_bearer_proxy: ['proxy_session_dpop', 'proxy_session_oauth2', undefined],
+  // OpenTelemetry on (the demo's instrumentation.ts exporting every span and metric over OTLP/HTTP protobuf to a local
+  // sink) against off (no OTEL_EXPORTER_OTLP_ENDPOINT: no SDK, the BFF's spans are the API's no-ops). Same build.
+  tracing_on_vs_off_page: ['page_session_traced', 'page_session', undefined],
+  tracing_on_vs_off_proxy: ['proxy_session_traced', 'proxy_session', undefined],
 };
 
 // Every process this run starts, stopped on every way out: normal end, error, Ctrl-C, kill.
@@ -93,7 +97,7 @@ async function main() {
   };
 
   const dirs = await buildVariants(log);
-  const names = ['backend', 'backendOauth2', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy', 'bareNode', 'bffProxyNode', 'bffOauth2', 'bffDpop'];
+  const names = ['backend', 'backendOauth2', 'redis', 'upstash', 'nomw', 'passthrough', 'bare', 'bffPage', 'bffPageTwin', 'bffProxy', 'bffStore', 'bffServerPage', 'bffServerProxy', 'bareNode', 'bffProxyNode', 'bffOauth2', 'bffDpop', 'otlp', 'bffPageTraced', 'bffProxyTraced'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()])));
   const backendUrl = `http://127.0.0.1:${ports.backend}`;
   const upstashUrl = `http://127.0.0.1:${ports.upstash}`;
@@ -101,6 +105,7 @@ async function main() {
   const oauth2Proc = pinned(startBackend(ports.backendOauth2, { ACCESS_TTL_SECONDS: '3600', AUTH_MODE: 'oauth2' }));
   procs.push(backendProc, oauth2Proc, startRedis(ports.redis));
   procs.push(startUpstashFixture(ports.upstash, ports.redis, 'bench'));
+  procs.push(startProcess('otlp sink', process.execPath, [join(root, 'scripts/bench/otlp-sink.mjs'), String(ports.otlp)]));
   await Promise.all([waitForHttp(`${backendUrl}/__test/stats`), waitForHttp(upstashUrl), waitForHttp(`http://127.0.0.1:${ports.backendOauth2}/.well-known/jwks.json`)]);
 
   // A real access token for the direct and bare-rewrite cases.
@@ -111,6 +116,7 @@ async function main() {
   const oauth2 = { ...base, BACKEND_URL: `http://127.0.0.1:${ports.backendOauth2}`, AUTH_PRESET: 'oauth2' };
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const dpopKey = JSON.stringify(privateKey.export({ format: 'jwk' }));
+  const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlp}` };
   const apps = {
     nomw: [dirs.nomw, base],
     passthrough: [dirs.passthrough, base],
@@ -127,6 +133,8 @@ async function main() {
     bffProxyNode: [dirs.bffNode, base],
     bffOauth2: [dirs.bff, oauth2],
     bffDpop: [dirs.bff, { ...oauth2, AUTH_DPOP: '1', AUTH_DPOP_PRIVATE_KEY: dpopKey }],
+    bffPageTraced: [dirs.bff, { ...base, ...traced }],
+    bffProxyTraced: [dirs.bff, { ...base, ...traced }],
   };
   const pgid = { backend: backendProc.child.pid };
   for (const [name, [dir, env]] of Object.entries(apps)) {
@@ -156,11 +164,13 @@ async function main() {
     page_session_server: [url('bffServerPage', '/bench'), serverSession, [pgid.bffServerPage]],
     page_session_twin: [url('bffPageTwin', '/bench'), browserish, [pgid.bffPageTwin]],
     page_session: [url('bffPage', '/bench'), browserish, [pgid.bffPage]],
+    page_session_traced: [url('bffPageTraced', '/bench'), browserLike(await signIn('bffPageTraced')), [pgid.bffPageTraced]],
     page_passthrough: [url('passthrough', '/bench'), browserish, [pgid.passthrough]],
     page_nomw: [url('nomw', '/bench'), browserish, [pgid.nomw]],
     proxy_session_store: [url('bffStore', '/api/backend/notes'), browserish, [pgid.bffStore, pgid.backend]],
     proxy_session_server: [url('bffServerProxy', '/api/backend/notes'), serverSession, [pgid.bffServerProxy, pgid.backend]],
     proxy_session: [url('bffProxy', '/api/backend/notes'), browserish, [pgid.bffProxy, pgid.backend]],
+    proxy_session_traced: [url('bffProxyTraced', '/api/backend/notes'), browserLike(await signIn('bffProxyTraced')), [pgid.bffProxyTraced, pgid.backend]],
     proxy_bare_rewrite: [url('bare', '/api/backend/notes'), browserish, [pgid.bare, pgid.backend]],
     backend_direct: [`${backendUrl}/notes`, { authorization: `Bearer ${bearer}` }, [pgid.backend]],
     proxy_session_node: [url('bffProxyNode', '/api/backend/notes'), browserish, [pgid.bffProxyNode, pgid.backend]],
