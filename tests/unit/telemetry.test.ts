@@ -111,6 +111,25 @@ describe('OpenTelemetry with an SDK registered', () => {
     expect(ended).toMatchObject({ attributes: { 'bff.session.end_reason': 'refresh_rejected' }, value: 1 });
   });
 
+  it('a refresh answered after the request stopped waiting: the span says late and unavailable; the duration is counted when it lands', async () => {
+    const otel = sdk();
+    const config = testConfig({ REFRESH_TIMEOUT_MS: '100' });
+    const backend = fakeFetch(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return envelopeGrant('access-SECRET-2', 'refresh-SECRET-2');
+    });
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const refresher = createRefresher({ config, adapter: await testAdapter(config), keyring: await keyringFor(config.secrets), fetch: backend.fetch });
+    const landed: Promise<unknown>[] = [];
+    const outcome = await refresher.refresh(session({ accessExpiresAt: Date.now() + 1_000 }), SKEW, { waitUntil: (work) => landed.push(work) });
+    expect(outcome.kind).toBe('unavailable');
+    expect(otel.spans('bff.refresh')[0].attributes).toMatchObject({ 'bff.refresh.outcome': 'unavailable', 'bff.refresh.late': true });
+    expect(await otel.points('bff.refresh.duration')).toEqual([]);
+    await Promise.all(landed);
+    const [point] = await otel.points('bff.refresh.duration');
+    expect(point.attributes).toEqual({ 'bff.refresh.outcome': 'refreshed', 'bff.refresh.role': 'redeemed', 'bff.refresh.late': true });
+  });
+
   it('two instances sharing a store: the one that lost the lock waited for the other’s outcome', async () => {
     const otel = sdk();
     const config = testConfig();
