@@ -14,7 +14,7 @@ export function copyVariant(name, files, extra = []) {
   const dir = join(variantsDir, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const item of ['app', 'edge', 'middleware.ts', 'next.config.ts', 'tsconfig.json', 'package.json', ...extra]) cpSync(join(root, item), join(dir, item), { recursive: true });
+  for (const item of ['app', 'edge', 'middleware.ts', 'instrumentation.ts', 'next.config.ts', 'tsconfig.json', 'package.json', ...extra]) cpSync(join(root, item), join(dir, item), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   for (const [path, content] of Object.entries(files)) {
     const target = join(dir, path);
