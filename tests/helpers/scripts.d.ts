@@ -36,3 +36,13 @@ declare module '*/scripts/lib/cloudflare.mjs' {
   export function buildCloudflareVariant(name: string, files?: Record<string, string>): Promise<string>;
   export function workerStartup(dir: string): Promise<{ gzipKiB: number; startupCpuMs: number }>;
 }
+
+declare module '*/scripts/bench/peers/refusals.mjs' {
+  export function refusals(input: {
+    runs: Record<string, { errors: number; firstError?: unknown }[]>;
+    windows: { name: string; api: boolean; t0: number; t1: number }[];
+    connections: Record<string, { at: number; what: string }[]>;
+    backendPort: number;
+    since: number;
+  }): string[];
+}
