@@ -1,12 +1,13 @@
-import { getIronSession } from 'iron-session';
+import { getIronSession, nextProxyCookies } from 'iron-session';
 import { NextResponse } from 'next/server';
 import { sessionOptions } from './lib/session';
 
-// The guard its Next.js example puts in front of protected pages: no session, no page.
+// The guard its README puts in `proxy.ts`: no session, no page.
 export async function proxy(request) {
-  const session = await getIronSession(request.cookies, sessionOptions);
+  const response = NextResponse.next();
+  const session = await getIronSession(nextProxyCookies(request, response), sessionOptions);
   if (!session.email) return NextResponse.redirect(new URL('/login', request.url));
-  return NextResponse.next();
+  return response;
 }
 
 export const config = { matcher: ['/me', '/api-call'] };
