@@ -34,8 +34,19 @@ const MATCHER = `export const config = {
 };
 `;
 const passThrough = (name) => `import { NextResponse } from 'next/server';\nexport function ${name}() {\n  return NextResponse.next();\n}\n${MATCHER}`;
+/** Every app renders in this bare layout (the peers' apps have the same: apps/shared/app/layout.jsx). */
+const LAYOUT = `import type { ReactNode } from 'react';
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}
+`;
 /** The floor's pages: no auth at all, the e-mail (and the token) read from plain cookies. */
 const FLOOR_PAGES = {
+  'app/layout.tsx': LAYOUT,
   'app/me/page.tsx': `import { cookies } from 'next/headers';
 export default async function Me() {
   return <p>{(await cookies()).get('bench_email')?.value}</p>;
@@ -51,17 +62,18 @@ export default async function ApiCall() {
 }
 `,
 };
-/** This project's pages, through its public server helpers only. */
+/** This project's pages, through the demo's server helpers (`serverHelpers(bff)` of next-edge-bff/server). */
 const BFF_PAGES = {
-  'app/me/page.tsx': `import { requireUser } from 'next-edge-bff/server';
+  'app/layout.tsx': LAYOUT,
+  'app/me/page.tsx': `import { requireUser } from '../lib/bff-server';
 export default async function Me() {
-  const user = await requireUser();
+  const user = await requireUser('/me');
   return <p>{user.email}</p>;
 }
 `,
-  'app/api-call/page.tsx': `import { backendFetch, requireUser } from 'next-edge-bff/server';
+  'app/api-call/page.tsx': `import { backendFetch, requireUser } from '../lib/bff-server';
 export default async function ApiCall() {
-  const user = await requireUser();
+  const user = await requireUser('/api-call');
   const res = await backendFetch('/notes');
   if (!res.ok) throw new Error(\`API \${res.status}\`);
   const notes = await res.json();
@@ -91,6 +103,17 @@ const SHAPES = {
   api_call: { path: '/api-call', many: true, api: true, label: `${USERS} users, a page calling the API` },
 };
 
+/** Each app's own settings: the same secret everywhere, so that sessions minted here open there (the floor and the
+ * pass-throughs are this demo without its middleware: its start-up still checks the BFF's configuration). */
+const ENVS = {
+  bff: { SESSION_SECRET: SECRET, PROTECTED_PATHS: '/me,/api-call', RATE_LIMIT_LOGIN_PER_IP: '100000/60', RATE_LIMIT_LOGIN_PER_IDENTIFIER: '100000/60' },
+  floor: { SESSION_SECRET: SECRET },
+  authjs: { AUTH_SECRET: SECRET },
+  auth0: { AUTH0_SECRET: SECRET },
+  iron: { IRON_PASSWORD: SECRET },
+  betterauth: { BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_TELEMETRY: '0' },
+};
+
 function checkPrerequisites() {
   const pinning = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
   if (!pinning) log('taskset: not found — servers and load share both cores, so ratios are noisier (util-linux provides it).');
@@ -114,11 +137,12 @@ async function installPeers() {
     log('installing the peers (npm ci, pinned)…');
     await run('npm ci', 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir });
   }
+  cpSync(join(here, 'seal.mjs'), join(dir, 'seal.mjs'));
   return { dir, versions: Object.fromEntries(Object.keys(manifest.dependencies).map((name) => [name, installed(name)])) };
 }
 
 /** One peer app: the shared files, its own, then `next build` with the peers' Next. */
-async function buildPeer(peersDir, name) {
+async function buildPeer(peersDir, name, env) {
   const dir = join(peersDir, 'apps', name);
   if (process.env.BENCH_REUSE === '1' && existsSync(join(dir, '.next', 'BUILD_ID'))) return dir;
   rmSync(dir, { recursive: true, force: true });
@@ -126,7 +150,7 @@ async function buildPeer(peersDir, name) {
   cpSync(join(here, 'apps', 'shared'), dir, { recursive: true });
   cpSync(join(here, 'apps', name), dir, { recursive: true });
   log(`building ${name}…`);
-  await run(`next build (${name})`, process.execPath, [join(peersDir, 'node_modules/next/dist/bin/next'), 'build'], { cwd: dir });
+  await run(`next build (${name})`, process.execPath, [join(peersDir, 'node_modules/next/dist/bin/next'), 'build'], { cwd: dir, env });
   if (!existsSync(join(dir, '.next', 'BUILD_ID'))) throw new Error(`${name} did not build`);
   return dir;
 }
@@ -148,7 +172,7 @@ async function main() {
   const dirs = {};
   for (const [name, app] of Object.entries(OURS)) if (!app.same) dirs[name] = await buildOurs(name, app.files);
   dirs.floor_twin = dirs.floor;
-  for (const name of Object.keys(PEERS)) dirs[name] = await buildPeer(peersDir, name);
+  for (const name of Object.keys(PEERS)) dirs[name] = await buildPeer(peersDir, name, ENVS[name]);
 
   const names = [...Object.keys(OURS), ...Object.keys(PEERS)];
   const ports = Object.fromEntries(await Promise.all(['backend', ...names].map(async (n) => [n, await freePort()])));
@@ -169,23 +193,16 @@ async function main() {
     // The backend is the only address an app may reach: for a sign-in before the run, and for the API-call pages.
     BENCH_NET_ALLOW: String(ports.backend),
   });
-  const envs = {
-    bff: { SESSION_SECRET: SECRET, PROTECTED_PATHS: '/me,/api-call', RATE_LIMIT_LOGIN_PER_IP: '1000000/60', RATE_LIMIT_LOGIN_PER_IDENTIFIER: '1000000/60' },
-    authjs: { AUTH_SECRET: SECRET },
-    auth0: { AUTH0_SECRET: SECRET },
-    iron: { IRON_PASSWORD: SECRET },
-    betterauth: { BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_TELEMETRY: '0' },
-  };
   const pgid = { backend: backend.child.pid };
   for (const name of names) {
     const peer = PEERS[name];
-    const env = { ...common(name), APP_URL: appUrl(name), APP_BASE_URL: appUrl(name), ...(name.startsWith('bff') ? envs.bff : envs[name] ?? {}) };
+    const env = { ...common(name), APP_URL: appUrl(name), APP_BASE_URL: appUrl(name), ...(ENVS[name.startsWith('bff') ? 'bff' : OURS[name] ? 'floor' : name]) };
     const next = peer ? join(peersDir, 'node_modules/next/dist/bin/next') : join(root, 'node_modules/next/dist/bin/next');
     const proc = pinned(startProcess(name, process.execPath, [next, 'start', '-p', String(ports[name]), '-H', '127.0.0.1'], { env, cwd: dirs[name] }));
     pgid[name] = proc.child.pid;
     procs.push(proc);
   }
-  await Promise.all(names.map((name) => waitForHttp(`${appUrl(name)}/favicon.ico`, 60_000).catch(() => waitForHttp(appUrl(name), 60_000))));
+  await Promise.all(names.map((name) => waitForHttp(appUrl(name), 90_000, procs.find((p) => p.name === name))));
 
   log(`minting ${USERS} sessions per app…`);
   const users = await mintSessions({ backendUrl, appUrl, count: USERS });
@@ -259,49 +276,40 @@ function readLog(file) {
 
 /**
  * One session per user and app, made before the run: this project's and Better Auth's through their own sign-in
- * endpoints (as a browser would), the others sealed with their libraries' own functions and the same secret as the app.
+ * endpoints (as a browser would), the others sealed with their libraries' own functions (seal.mjs) and the app's secret.
  */
 async function mintSessions({ backendUrl, appUrl, count }) {
-  const peersModules = join(variantsDir, 'peers', 'node_modules');
-  const { encode } = await import(join(peersModules, 'next-auth/jwt/index.js'));
-  const { generateSessionCookie } = await import(join(peersModules, '@auth0/nextjs-auth0/dist/testing/index.js'));
-  const { sealData } = await import(join(peersModules, 'iron-session/dist/index.js'));
+  const { authjsCookie, auth0Cookie, ironCookie } = await import(join(variantsDir, 'peers', 'seal.mjs'));
   const post = (url, body, headers = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const cookiesOf = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('=')).join('; ');
   const users = [];
   for (let i = 0; i < count; i++) {
     const email = `peer-${i}@example.com`;
     const password = `peer-password-${i}-0123456789`;
-    await post(`${backendUrl}/__test/users`, { email, password, name: `Peer ${i}` });
+    const name = `Peer ${i}`;
+    await post(`${backendUrl}/__test/users`, { email, password, name });
     const grant = await (await post(`${backendUrl}/auth/login`, { email, password })).json();
     const accessToken = grant.data.token;
     const bff = await post(`${appUrl('bff_edge')}/api/auth/login`, { email, password }, { origin: appUrl('bff_edge') });
     if (bff.status !== 200) throw new Error(`bff sign-in: ${bff.status}`);
-    const better = await post(`${appUrl('betterauth')}/api/auth/sign-up/email`, { email, password, name: `Peer ${i}` }, { origin: appUrl('betterauth') });
+    const better = await post(`${appUrl('betterauth')}/api/auth/sign-up/email`, { email, password, name }, { origin: appUrl('betterauth') });
     if (better.status !== 200) throw new Error(`Better Auth sign-up: ${better.status} ${await better.text()}`);
-    const now = Math.floor(Date.now() / 1000);
-    const authjs = await encode({ token: { sub: String(i + 1), name: `Peer ${i}`, email, accessToken }, secret: SECRET, salt: 'authjs.session-token', maxAge: 7200 });
-    const auth0 = await generateSessionCookie(
-      { user: { sub: `auth0|${i + 1}`, email, name: `Peer ${i}` }, tokenSet: { accessToken, expiresAt: now + 7200 }, internal: { sid: `sid-${i}`, createdAt: now } },
-      { secret: SECRET },
-    );
-    const iron = await sealData({ email, accessToken }, { password: SECRET });
+    const user = { id: String(i + 1), email, name, accessToken };
     users.push({
       email,
       cookies: {
-        floor: `bench_email=${encodeURIComponent(email)}; bench_token=${accessToken}`,
+        floor: `bench_email=${email}; bench_token=${accessToken}`,
         bff: cookiesOf(bff),
         betterauth: cookiesOf(better),
-        authjs: `authjs.session-token=${authjs}`,
-        auth0: `__session=${auth0}`,
-        iron: `iron_session=${iron}`,
+        authjs: await authjsCookie(user, SECRET),
+        auth0: await auth0Cookie(user, SECRET),
+        iron: await ironCookie(user, SECRET),
       },
     });
     if ((i + 1) % 100 === 0) log(`  ${i + 1} users`);
   }
   return users;
 }
-
 function report(runs, versions, names) {
   const r3 = (x) => Number(x.toFixed(3));
   const byKey = (shape, name) => runs[`${shape}/${name}`];
