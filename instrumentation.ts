@@ -10,7 +10,13 @@ export async function register() {
   const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return;
   const { registerOTel } = await import('@vercel/otel');
-  registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'next-edge-bff', metricReaders: [await metricReader(endpoint)] });
+  registerOTel({
+    serviceName: process.env.OTEL_SERVICE_NAME ?? 'next-edge-bff',
+    metricReaders: [await metricReader(endpoint)],
+    // The BFF's own client spans describe its calls to the API (path templated, no query): @vercel/otel's fetch spans
+    // of the same calls would add the raw URL, identifiers and query included.
+    instrumentationConfig: { fetch: { ignoreUrls: process.env.BACKEND_URL ? [process.env.BACKEND_URL] : [] } },
+  });
 }
 
 async function metricReader(endpoint: string) {

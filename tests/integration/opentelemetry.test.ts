@@ -76,6 +76,8 @@ describe('OpenTelemetry exported from next start (edge middleware, two instances
     const parent = bffSpans(otlp, 'bff.middleware').find((s) => s.spanId === proxied.parentSpanId);
     expect(parent?.attributes).toMatchObject({ 'bff.route': 'backend', 'bff.session': 'valid', 'bff.decision': 'respond', 'http.response.status_code': 200 });
 
+    // The SDK's own fetch spans leave the API's calls to the BFF's (instrumentation.ts): no raw backend URL exported.
+    expect(otlp.spans.filter((s) => String(s.attributes['http.url'] ?? '').startsWith(stack.backendUrl))).toEqual([]);
     const signInSpan = await eventually('the sign-in span', () => bffSpans(otlp, 'bff.sign_in').find((s) => s.attributes['bff.sign_in.outcome'] === 'succeeded'));
     expect(signInSpan.attributes).toMatchObject({ 'bff.auth.preset': 'envelope', 'bff.rate_limit.verdict': 'allowed' });
     await eventually('bff.session.started', () => latestPoint(otlp, 'bff.session.started', { 'bff.auth.preset': 'envelope' }));
