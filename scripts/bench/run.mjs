@@ -13,6 +13,7 @@ import { MIDDLEWARE_GZIP_BUDGET, middlewareBytes } from '../lib/middleware-size.
 import { freePort, root, startApp, startBackend, startProcess, startRedis, startUpstashFixture, waitForHttp } from '../lib/processes.mjs';
 import { median, medianInterval, verdict } from './stats.mjs';
 import { cpuMicros } from './cpu.mjs';
+import { benchLifecycle } from './lifecycle.mjs';
 import { refreshStorm } from './storm.mjs';
 import { buildVariants } from './variants.mjs';
 
@@ -48,23 +49,7 @@ const COMPARISONS = {
 };
 
 // Every process this run starts, stopped on every way out: normal end, error, Ctrl-C, kill.
-const procs = [];
-let stopping;
-const stopAll = () => (stopping ??= Promise.all(procs.map((p) => p.stop())));
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    log(`${signal}: stopping ${procs.length} processes…`);
-    await stopAll();
-    process.exit(130);
-  });
-}
-for (const event of ['uncaughtException', 'unhandledRejection']) {
-  process.on(event, async (error) => {
-    log(`${event}: ${error?.stack ?? error}`);
-    await stopAll();
-    process.exit(1);
-  });
-}
+const { procs, stopAll, run: runBench } = benchLifecycle();
 
 /** One line per missing prerequisite, before anything is built or started. */
 function checkPrerequisites() {
@@ -323,11 +308,4 @@ function runMicro() {
   return ops;
 }
 
-try {
-  await main();
-} catch (error) {
-  log(error.stack ?? String(error));
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBench(main);

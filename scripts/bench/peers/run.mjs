@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildVariant, variantsDir } from '../../lib/variant.mjs';
 import { freePort, root, run, startBackend, startProcess, waitForHttp } from '../../lib/processes.mjs';
 import { cpuMicros } from '../cpu.mjs';
+import { benchLifecycle } from '../lifecycle.mjs';
 import { median, medianInterval } from '../stats.mjs';
 import { bffProxyTs } from '../variants.mjs';
 import { refusals } from './refusals.mjs';
@@ -26,8 +27,7 @@ const CONNECTIONS = 16;
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const SECRET = 'bench-peers-secret-0123456789abcdefghijklmnop';
 const log = (line) => process.stderr.write(`${line}\n`);
-const procs = [];
-const stopAll = () => Promise.all(procs.map((p) => p.stop()));
+const { procs, stopAll, run: runBench } = benchLifecycle();
 
 const MATCHER = `export const config = {
   matcher: ['/api/:path*', '/((?!api/|_next/static|_next/image|favicon\\\\.ico|.*\\\\.[^/]+$).*)'],
@@ -347,17 +347,4 @@ function report(runs, versions, names) {
   console.log(`\n${JSON.stringify(json)}`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    await stopAll();
-    process.exit(130);
-  });
-}
-try {
-  await main();
-} catch (error) {
-  log(error.stack ?? String(error));
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBench(main);
