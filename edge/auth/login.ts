@@ -40,10 +40,12 @@ export function login(req: NextRequest, rt: BffRuntime, policy: Policy): Promise
 
 async function passwordSignIn(req: NextRequest, rt: BffRuntime, policy: Policy): Promise<Response> {
   const { config } = rt;
-  const refuse = (error: BffError) => {
+  // Every refusal is told to the span as it is answered.
+  const noted = (error: BffError) => {
     noteOnActiveSpan({ 'bff.sign_in.outcome': error.code });
-    return errorResponse(error);
+    return error;
   };
+  const refuse = (error: BffError) => errorResponse(noted(error));
   const csrf = csrfError(req, config);
   if (csrf) return refuse(csrf);
   if (policy.maintenance.enabled) return refuse(new BffError('maintenance', policy.maintenance.message, { retryAfter: 60 }));
@@ -54,11 +56,8 @@ async function passwordSignIn(req: NextRequest, rt: BffRuntime, policy: Policy):
   // A custom adapter may have no password login at all.
   if (!loginCall || !parseLogin) return refuse(new BffError('bad_request', 'This app has no password sign-in.'));
 
-  const fail = (error: BffError) => {
-    if (!form.isForm) return refuse(error);
-    noteOnActiveSpan({ 'bff.sign_in.outcome': error.code });
-    return seeOther(req, config, loginErrorLocation(config.routes.loginPage, error, form.next));
-  };
+  const fail = (error: BffError) =>
+    form.isForm ? seeOther(req, config, loginErrorLocation(config.routes.loginPage, noted(error), form.next)) : refuse(error);
 
   const dropped = droppedCookieError(req, config);
   if (dropped) return fail(dropped);

@@ -23,6 +23,6 @@ export function recentEvents(): Map<string, RecentEvent> {
 
 /** Called by the logger for every warning and error; the events are a closed union, so the map stays small. */
 export function remember(level: RecentEvent['level'], event: string, facts: Record<string, Fact>): void {
-  const seen = recentEvents().get(event);
-  recentEvents().set(event, { level, count: (seen?.count ?? 0) + 1, last: new Date().toISOString(), facts });
+  const events = recentEvents();
+  events.set(event, { level, count: (events.get(event)?.count ?? 0) + 1, last: new Date().toISOString(), facts });
 }

@@ -133,11 +133,12 @@ export function createLoginLimiter(config: BffConfig, now: () => number = Date.n
         held = reservations.filter((_, i) => results[i].status === 'fulfilled' && (results[i] as PromiseFulfilledResult<LimitResult>).value.success);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
-        const refused = results.map((r) => (r as PromiseFulfilledResult<LimitResult>).value).filter((r) => !r.success);
+        const values = results.map((r) => (r as PromiseFulfilledResult<LimitResult>).value);
+        const refused = values.filter((r) => !r.success);
         if (refused.length) {
           await refundAll(held);
           release();
-          return tooMany(reservations[results.findIndex((r) => !(r as PromiseFulfilledResult<LimitResult>).value.success)][2], refused);
+          return tooMany(reservations[values.findIndex((r) => !r.success)][2], refused);
         }
       } catch (error) {
         await refundAll(held);
